@@ -1,0 +1,179 @@
+"""Input coefficients, value-added coefficients and Leontief inverses.
+
+Notation (Miller & Blair 2009, ch. 2; Koopman, Wang & Wei 2014): ``Z`` intermediate flows
+(n x n, row = seller, column = buyer), ``x`` gross output (n), ``va`` value added (n),
+``A = Z x^-hat`` input coefficients, ``v = va / x`` value-added coefficients,
+``B = (I - A)^-1`` the global Leontief inverse and ``L`` the local inverses
+``L^{ss} = (I - A^{ss})^-1`` of each country's domestic block.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+
+from gvc.errors import NumericalError
+
+
+def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` with 0 wherever ``den == 0`` (zero-output sectors get zero coefficients).
+
+    >>> safe_divide(np.array([1.0, 2.0]), np.array([2.0, 0.0]))
+    array([0.5, 0. ])
+    """
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    out = np.zeros(np.broadcast(num, den).shape)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def input_coefficients(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Technical (input) coefficients ``A = Z diag(x)^-1``.
+
+    ``a_ij = z_ij / x_j`` (Miller & Blair 2009, eq. 2.4); a column with ``x_j = 0`` (a sector
+    with zero output) gets zero coefficients, never a division by zero.
+
+    Parameters
+    ----------
+    Z : (n, n) array, intermediate flows, row = selling node, column = buying node.
+    x : (n,) array, gross output.
+
+    Returns
+    -------
+    A : (n, n) float64 array.
+
+    >>> input_coefficients(np.array([[1.0, 2.0], [3.0, 0.0]]), np.array([10.0, 0.0]))
+    array([[0.1, 0. ],
+           [0.3, 0. ]])
+    """
+    return safe_divide(Z, np.asarray(x, dtype=np.float64)[None, :])
+
+
+def value_added_coefficients(va: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Value-added coefficients ``v_j = va_j / x_j`` (0 where ``x_j = 0``).
+
+    >>> value_added_coefficients(np.array([4.0, 1.0]), np.array([10.0, 0.0]))
+    array([0.4, 0. ])
+    """
+    return safe_divide(va, x)
+
+
+def residual_value_added(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Value added as the residual ``va = x - 1'Z`` (column sums of Z).
+
+    This is the definition Stata ``icio``, R ``icio`` and ``decompr`` use when a table gives
+    gross output but no value-added row; it then includes net taxes on products and
+    international transport margins.
+    """
+    return np.asarray(x, dtype=np.float64) - Z.sum(axis=0)
+
+
+def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
+    """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation.
+
+    ``x = B y`` (Miller & Blair 2009, eq. 2.11): ``b_ij`` is the output of ``i`` needed for one
+    unit of final demand for ``j``.
+
+    Parameters
+    ----------
+    A : (n, n) array of input coefficients.
+    check : raise :class:`~gvc.errors.NumericalError` when ``I - A`` is singular, or when the
+        inverse has materially negative entries (a non-productive table).
+
+    Returns
+    -------
+    B : (n, n) float64 array.
+
+    Raises
+    ------
+    NumericalError
+        ``I - A`` is singular or the table is not productive.
+
+    >>> leontief_inverse(np.array([[0.5, 0.0], [0.0, 0.0]]))
+    array([[2., 0.],
+           [0., 1.]])
+    """
+    n = A.shape[0]
+    M = -np.asarray(A, dtype=np.float64)
+    M[np.diag_indices(n)] += 1.0
+    lu, piv = _lu(M)
+    eye = np.eye(n)
+    B = sla.lu_solve((lu, piv), eye, overwrite_b=True, check_finite=False)
+    if check:
+        check_productive(B)
+    return B
+
+
+def leontief_solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve ``(I - A) X = rhs`` without forming the inverse (cheaper when rhs has few columns).
+
+    >>> leontief_solve(np.array([[0.5, 0.0], [0.0, 0.0]]), np.array([1.0, 1.0]))
+    array([2., 1.])
+    """
+    n = A.shape[0]
+    M = -np.asarray(A, dtype=np.float64)
+    M[np.diag_indices(n)] += 1.0
+    return sla.lu_solve(_lu(M), np.asarray(rhs, dtype=np.float64), check_finite=False)
+
+
+def _lu(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not np.all(np.isfinite(M)):
+        raise NumericalError("I - A has NaN or infinite entries")
+    try:
+        lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
+    except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - lapack edge
+        raise NumericalError(f"LU factorisation of I - A failed: {exc}") from exc
+    d = np.abs(np.diag(lu))
+    scale = max(float(np.abs(lu).max()), 1.0)
+    bad = np.flatnonzero(d <= scale * M.shape[0] * np.finfo(float).eps)
+    if bad.size:
+        raise NumericalError(
+            f"I - A is singular (zero pivot at position {int(bad[0])}; "
+            f"{bad.size} of {M.shape[0]} pivots vanish): a sector uses its own whole output"
+        )
+    return lu, piv
+
+
+def check_productive(B: np.ndarray, tol: float = 1e-9) -> None:
+    """Raise when ``B`` has materially negative entries: ``A`` is then not productive.
+
+    For a productive (spectral radius < 1) non-negative ``A`` the inverse is non-negative
+    (Hawkins-Simon; Miller & Blair 2009, sec. 2.9).
+    """
+    lo = float(B.min())
+    if lo < -tol * max(1.0, float(np.abs(B).max())):
+        i, j = np.unravel_index(int(np.argmin(B)), B.shape)
+        raise NumericalError(
+            f"(I - A)^-1 has a negative entry {lo:.3g} at ({i}, {j}): the table is not "
+            "productive (some column of A sums to 1 or more)"
+        )
+
+
+def local_inverses(A: np.ndarray, G: int, N: int) -> np.ndarray:
+    """Local Leontief inverses ``L^{ss} = (I - A^{ss})^-1`` of each country's domestic block.
+
+    Parameters
+    ----------
+    A : (G*N, G*N) coefficients, country-major.
+    G, N : number of countries and sectors.
+
+    Returns
+    -------
+    L : (G, N, N) array, ``L[s]`` the local inverse of country ``s``
+        (use :func:`gvc.kernels.blocks.block_diagonal` for the n x n form).
+
+    >>> A = np.array([[0.5, 0.1], [0.2, 0.0]])
+    >>> local_inverses(A, 2, 1)[:, 0, 0]
+    array([2., 1.])
+    """
+    Ad = domestic_blocks(A, G, N)
+    eye = np.eye(N)
+    return np.linalg.inv(eye[None, :, :] - Ad)
+
+
+def domestic_blocks(M: np.ndarray, G: int, N: int) -> np.ndarray:
+    """The G diagonal N x N blocks of a country-major matrix, as a (G, N, N) array (a copy)."""
+    M4 = M.reshape(G, N, G, N)
+    idx = np.arange(G)
+    return M4[idx, :, idx, :].copy()

@@ -1,0 +1,155 @@
+"""The in-memory form of one (dataset, year) table: labelled dense arrays.
+
+:class:`IOTable` is the one adapter between labels and array positions. Readers and the store
+speak long tables with labels; kernels speak arrays. Node order is country-major
+(``i = s * N + k``), final-demand columns are destination-country-major
+(``c = r * F + f``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from gvc.errors import InputError
+from gvc.kernels.blocks import sum_by_country_columns
+
+
+@dataclass(frozen=True)
+class IOTable:
+    """A closed inter-country input-output table for one year.
+
+    Attributes
+    ----------
+    countries, sectors, fd_categories : label tuples, in array order.
+    Z : (n, n) intermediate flows (row = selling node, column = buying node).
+    Y_detail : (n, G*F) final demand by destination country x category.
+    x : (n,) gross output.
+    va : (n,) value added.
+    """
+
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    fd_categories: tuple[str, ...]
+    Z: np.ndarray
+    Y_detail: np.ndarray
+    x: np.ndarray
+    va: np.ndarray
+    meta: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def G(self) -> int:
+        return len(self.countries)
+
+    @property
+    def N(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def F(self) -> int:
+        return len(self.fd_categories)
+
+    @property
+    def n(self) -> int:
+        return self.G * self.N
+
+    @property
+    def Y(self) -> np.ndarray:
+        """(n, G) final demand by destination country (categories summed)."""
+        return sum_by_country_columns(self.Y_detail, self.G, self.F)
+
+    def node_labels(self) -> tuple[np.ndarray, np.ndarray]:
+        """(country, sector) label arrays of length n, in node order."""
+        return (
+            np.repeat(np.array(self.countries, dtype=object), self.N),
+            np.tile(np.array(self.sectors, dtype=object), self.G),
+        )
+
+    @classmethod
+    def from_long(
+        cls,
+        cells: pd.DataFrame,
+        countries: list[str] | tuple[str, ...],
+        sectors: list[str] | tuple[str, ...],
+        fd_categories: list[str] | tuple[str, ...],
+        x: np.ndarray | None = None,
+        va: np.ndarray | None = None,
+        source: str = "table",
+    ) -> IOTable:
+        """Build the dense arrays from long cells.
+
+        ``cells`` has columns ``row_country, row_sector, col_country, col_item, value``;
+        ``col_item`` is a sector (intermediate use) or a final-demand category. Missing cells
+        are zero. When ``x`` is None it is the row sum ``Z 1 + Y 1``; when ``va`` is None it is
+        the residual ``x - 1'Z``.
+
+        Raises
+        ------
+        InputError
+            unknown labels, duplicate keys, NaN or infinite values.
+        """
+        countries, sectors, fds = tuple(countries), tuple(sectors), tuple(fd_categories)
+        G, N, F = len(countries), len(sectors), len(fds)
+        n = G * N
+        rc = _codes(cells["row_country"], countries, "row_country", source)
+        rs = _codes(cells["row_sector"], sectors, "row_sector", source)
+        cc = _codes(cells["col_country"], countries, "col_country", source)
+        item = cells["col_item"].astype(str).to_numpy()
+        sec_pos = {s: i for i, s in enumerate(sectors)}
+        fd_pos = {f: N + i for i, f in enumerate(fds)}
+        pos = {**sec_pos, **fd_pos}
+        ci = pd.Series(item).map(pos)
+        if ci.isna().any():
+            bad = item[ci.isna().to_numpy()][0]
+            raise InputError(
+                f"{source}: col_item {bad!r} is neither a sector nor a final-demand category"
+            )
+        ci = ci.to_numpy(dtype=np.int64)
+        val = cells["value"].to_numpy(dtype=np.float64)
+        if not np.all(np.isfinite(val)):
+            k = int(np.flatnonzero(~np.isfinite(val))[0])
+            raise InputError(
+                f"{source}: value is NaN or infinite at row_country={countries[rc[k]]}, "
+                f"row_sector={sectors[rs[k]]}, col_country={countries[cc[k]]}, "
+                f"col_item={item[k]}"
+            )
+        row = rc * N + rs
+        is_z = ci < N
+        col_z = cc * N + ci
+        col_y = cc * F + (ci - N)
+        flat_z = row[is_z] * n + col_z[is_z]
+        flat_y = row[~is_z] * (G * F) + col_y[~is_z]
+        for flat, what in ((flat_z, "intermediate"), (flat_y, "final-demand")):
+            if flat.size != np.unique(flat).size:
+                u, counts = np.unique(flat, return_counts=True)
+                d = int(u[counts > 1][0])
+                width = n if what == "intermediate" else G * F
+                r, c = divmod(d, width)
+                raise InputError(
+                    f"{source}: duplicate {what} cell at row {countries[r // N]}/{sectors[r % N]}, "
+                    f"column {c}"
+                )
+        Z = np.zeros(n * n)
+        Z[flat_z] = val[is_z]
+        Z = Z.reshape(n, n)
+        Yd = np.zeros(n * G * F)
+        Yd[flat_y] = val[~is_z]
+        Yd = Yd.reshape(n, G * F)
+        if x is None:
+            x = Z.sum(axis=1) + Yd.sum(axis=1)
+        x = np.asarray(x, dtype=np.float64)
+        if va is None:
+            va = x - Z.sum(axis=0)
+        va = np.asarray(va, dtype=np.float64)
+        return cls(countries, sectors, fds, Z, Yd, x, va)
+
+
+def _codes(col: pd.Series, labels: tuple[str, ...], name: str, source: str) -> np.ndarray:
+    cat = pd.Categorical(col.astype(str), categories=list(labels))
+    codes = np.asarray(cat.codes, dtype=np.int64)
+    if (codes < 0).any():
+        bad = col.astype(str).to_numpy()[codes < 0][0]
+        raise InputError(f"{source}: unknown {name} label {bad!r}")
+    return codes

@@ -1,0 +1,77 @@
+"""Core value-added indicators: ``va_flows``, ``va_in_exports``, ``gross_exports``.
+
+Public tables (views in ``queries/``, physical rows in ``facts.*`` keyed by node ids):
+
+* ``va_flows(dataset, year, origin_country, origin_sector, dest_country, value)``:
+  value added created in the origin node and absorbed in the final demand of ``dest_country``,
+  ``v-hat B Y`` (Johnson & Noguera 2012, eq. 5).
+* ``va_in_exports(dataset, year, source_country, source_sector, exporter, export_sector,
+  value)``: value added of the source node embodied in the gross exports of the exporting node,
+  ``v-hat B e-hat`` (KWW 2014 eqs. 7-8; TiVA EXGR_BSCI; decompr ``leontief(post="exports")``).
+* ``gross_exports(dataset, year, exporter, export_sector, importer, intermediate, final,
+  total)``: sales of the exporting node to another country, intermediate (``Z``) and final
+  (``Y``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from gvc.indicators.derived import Derived
+from gvc.kernels.blocks import country_of
+from gvc.kernels.value_added import va_flows, va_in_exports
+
+FACTS_DDL = {
+    "va_flows": """CREATE TABLE IF NOT EXISTS facts.va_flows (
+        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, origin_node INTEGER NOT NULL,
+        dest_country_pos INTEGER NOT NULL, value DOUBLE NOT NULL)""",
+    "va_in_exports": """CREATE TABLE IF NOT EXISTS facts.va_in_exports (
+        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, source_node INTEGER NOT NULL,
+        export_node INTEGER NOT NULL, value DOUBLE NOT NULL)""",
+    "gross_exports": """CREATE TABLE IF NOT EXISTS facts.gross_exports (
+        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, export_node INTEGER NOT NULL,
+        importer_pos INTEGER NOT NULL, intermediate DOUBLE NOT NULL, final DOUBLE NOT NULL)""",
+}
+
+
+def compute_core(d: Derived) -> dict[str, pa.Table]:
+    """Compute the three core tables for one table; rows with a zero value are omitted."""
+    t = d.table
+    n, G = t.n, t.G
+    out: dict[str, pa.Table] = {}
+
+    F = va_flows(d.B, d.v, d.Y)
+    i, r = np.nonzero(F)
+    out["va_flows"] = pa.table(
+        {
+            "origin_node": i.astype(np.int32),
+            "dest_country_pos": r.astype(np.int32),
+            "value": F[i, r],
+        }
+    )
+    del F
+
+    exporting = np.flatnonzero(d.e != 0)
+    M = va_in_exports(d.B[:, exporting], d.v, d.e[exporting])
+    nz = M != 0
+    cols = np.broadcast_to(exporting.astype(np.int32)[None, :], M.shape)
+    rows = np.broadcast_to(np.arange(n, dtype=np.int32)[:, None], M.shape)
+    out["va_in_exports"] = pa.table(
+        {"source_node": rows[nz], "export_node": cols[nz], "value": M[nz]}
+    )
+    del M, nz
+
+    E_int, E_fin = d.exports
+    own = country_of(G, t.N)[:, None] == np.arange(G)[None, :]
+    keep = ~own & ((E_int != 0) | (E_fin != 0))
+    i, r = np.nonzero(keep)
+    out["gross_exports"] = pa.table(
+        {
+            "export_node": i.astype(np.int32),
+            "importer_pos": r.astype(np.int32),
+            "intermediate": E_int[i, r],
+            "final": E_fin[i, r],
+        }
+    )
+    return out

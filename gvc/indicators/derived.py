@@ -1,0 +1,52 @@
+"""Per-table cache of derived matrices so every step reuses one Leontief inverse."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from gvc.kernels import blocks, leontief
+from gvc.table import IOTable
+
+
+class Derived:
+    """Lazily computed A, B, v, Y and exports of one :class:`~gvc.table.IOTable`.
+
+    Computed once, on first use, and shared by all steps of a run; nothing is recomputed.
+    """
+
+    def __init__(self, table: IOTable):
+        self.table = table
+
+    @cached_property
+    def A(self) -> np.ndarray:
+        """Input coefficients ``Z x-hat^-1``."""
+        return leontief.input_coefficients(self.table.Z, self.table.x)
+
+    @cached_property
+    def B(self) -> np.ndarray:
+        """Global Leontief inverse ``(I - A)^-1`` (one LU per table)."""
+        return leontief.leontief_inverse(self.A)
+
+    @cached_property
+    def v(self) -> np.ndarray:
+        """Value-added coefficients ``va / x``."""
+        return leontief.value_added_coefficients(self.table.va, self.table.x)
+
+    @cached_property
+    def Y(self) -> np.ndarray:
+        """(n, G) final demand by destination country."""
+        return self.table.Y
+
+    @cached_property
+    def exports(self) -> tuple[np.ndarray, np.ndarray]:
+        """(E_int, E_fin): (n, G) intermediate and final exports by importer."""
+        t = self.table
+        return blocks.bilateral_exports(t.Z, self.Y, t.G, t.N)
+
+    @cached_property
+    def e(self) -> np.ndarray:
+        """(n,) total gross exports of every node."""
+        E_int, E_fin = self.exports
+        return E_int.sum(axis=1) + E_fin.sum(axis=1)

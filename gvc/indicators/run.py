@@ -1,0 +1,90 @@
+"""Compute indicator steps for stored tables and write their results back, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from gvc.errors import SchemaError
+from gvc.indicators.derived import Derived
+from gvc.indicators.inputs import read_iotable
+from gvc.indicators.registry import DEFAULT_STEPS, STEPS
+from gvc.ingest.load import insert_arrow
+from gvc.store import list_tables, run_sql, transaction
+
+log = logging.getLogger(__name__)
+
+
+def compute_steps(d: Derived, steps: Iterable[str]) -> dict[str, tuple[pa.Table, float]]:
+    """Run ``steps`` on one table; returns ``{table: (rows, seconds of its step)}``."""
+    out: dict[str, tuple[pa.Table, float]] = {}
+    for name in steps:
+        if name not in STEPS:
+            raise SchemaError(f"unknown step {name!r}; known: {', '.join(STEPS)}")
+        t0 = time.perf_counter()
+        tables = STEPS[name].compute(d)
+        sec = time.perf_counter() - t0
+        for tname, tab in tables.items():
+            out[tname] = (tab, sec)
+    return out
+
+
+def write_results(
+    con: duckdb.DuckDBPyConnection, dataset: str, year: int, results: dict[str, tuple[pa.Table, float]]
+) -> None:
+    """Replace the rows of each result table for ``(dataset, year)`` in one transaction."""
+    from gvc import __version__
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with transaction(con):
+        for tname, (tab, sec) in results.items():
+            target = f"facts.{tname}"
+            run_sql(con, f"DELETE FROM {target} WHERE dataset = ? AND year = ?", [dataset, year])
+            insert_arrow(con, target, dataset, year, tab)
+            run_sql(
+                con,
+                "INSERT OR REPLACE INTO results_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [dataset, year, tname, tab.num_rows, sec, __version__, now],
+                obj="results_log",
+            )
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str | None = None,
+    year: int | None = None,
+    steps: Iterable[str] = DEFAULT_STEPS,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[tuple[str, int, dict[str, int]]]:
+    """Compute ``steps`` for every stored table matching ``dataset``/``year``.
+
+    Each ``(dataset, year)`` is read, computed and written in its own transaction, so a failure
+    in one year leaves the others' results (and its own previous ones) intact.
+
+    Returns
+    -------
+    list of ``(dataset, year, {table: rows})``.
+    """
+    steps = tuple(steps)
+    targets = [(d, y) for d, y in list_tables(con, dataset) if year is None or y == year]
+    if not targets:
+        what = f"dataset {dataset!r}" if dataset else "the store"
+        raise SchemaError(f"nothing to run: {what} holds no table" + (f" for {year}" if year else ""))
+    done = []
+    for k, (d, y) in enumerate(targets):
+        if progress:
+            progress(f"{d} {y}", k, len(targets))
+        t0 = time.perf_counter()
+        table = read_iotable(con, d, y)
+        results = compute_steps(Derived(table), steps)
+        write_results(con, d, y, results)
+        log.info("%s %s: %s in %.2f s", d, y, ", ".join(results), time.perf_counter() - t0)
+        done.append((d, y, {t: r.num_rows for t, (r, _) in results.items()}))
+    if progress:
+        progress("done", len(targets), len(targets))
+    return done

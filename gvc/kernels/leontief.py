@@ -9,6 +9,8 @@ Notation (Miller & Blair 2009, ch. 2; Koopman, Wang & Wei 2014): ``Z`` intermedi
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg as sla
 
@@ -121,7 +123,10 @@ def _lu(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(M)):
         raise NumericalError("I - A has NaN or infinite entries")
     try:
-        lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
+        with warnings.catch_warnings():
+            # a zero pivot is reported below as a NumericalError naming the position
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
     except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - lapack edge
         raise NumericalError(f"LU factorisation of I - A failed: {exc}") from exc
     d = np.abs(np.diag(lu))

@@ -37,31 +37,26 @@ def lrwiod2000() -> IOTable:
 
 
 def random_table(seed: int, G: int = 3, N: int = 2, F: int = 2, trade: float = 0.3) -> IOTable:
-    """A random productive table: column sums of A well below 1, positive final demand."""
+    """A random productive, exactly balanced table with positive final demand.
+
+    Column sums of A lie in [0.2, 0.7]; foreign coefficients are scaled by ``trade`` (0 gives
+    block-diagonal A, although final demand still crosses borders); ``x = (I - A)^-1 Y 1``.
+    """
     rng = np.random.default_rng(seed)
     n = G * N
-    x = rng.uniform(50.0, 150.0, n)
     A = rng.uniform(0.0, 1.0, (n, n))
     c = np.repeat(np.arange(G), N)
     A[c[:, None] != c[None, :]] *= trade
     A *= rng.uniform(0.2, 0.7, n)[None, :] / A.sum(axis=0)[None, :]
+    Yd = rng.uniform(1.0, 100.0, (n, G * F))
+    x = np.linalg.solve(np.eye(n) - A, Yd.sum(axis=1))
     Z = A * x[None, :]
-    final = x - Z.sum(axis=1)
-    # make final demand positive by scaling output up where needed
-    if (final <= 0).any():
-        x = x + np.maximum(0, -final) * 2 + 1
-        Z = A * x[None, :]
-        final = x - Z.sum(axis=1)
-    shares = rng.uniform(0.1, 1.0, (n, G * F))
-    shares /= shares.sum(axis=1, keepdims=True)
-    Yd = shares * final[:, None]
-    va = x - Z.sum(axis=0)
     return IOTable(
         tuple(f"C{s}" for s in range(G)),
         tuple(f"S{k}" for k in range(N)),
         tuple(f"F{f}" for f in range(F)),
         Z,
         Yd,
-        Z.sum(axis=1) + Yd.sum(axis=1),
-        va,
+        x,
+        x - Z.sum(axis=0),
     )

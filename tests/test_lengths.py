@@ -1,0 +1,159 @@
+"""Production length (WWYZ 2017b), upstreamness (Antras et al. 2012), downstreamness (Fally)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from gvc.kernels.lengths import downstreamness, production_length, upstreamness
+from gvc.kernels.leontief import input_coefficients, leontief_inverse
+from gvc.kernels.participation import wwyz_participation
+from gvc.table import IOTable
+from tests.conftest import random_table
+
+PARTS = ("D", "RT", "GVC_S", "GVC_C")
+
+
+def balanced_table(seed: int, G: int, N: int, trade: float = 0.3) -> IOTable:
+    """conftest.random_table's coefficients with positive final demand; x = B Y 1 exactly."""
+    t = random_table(seed, G=G, N=N, F=2, trade=trade)
+    A = t.Z / t.x[None, :]
+    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
+    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
+    Z = A * x[None, :]
+    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
+
+
+# --- closed forms ---------------------------------------------------------------------------
+
+
+def test_upstreamness_fixed_point_by_hand():
+    # U_i = 1 + sum_j (z_ij / x_i) U_j: node 1 sells half its output to node 0, node 0 sells
+    # nothing to intermediates, so U_0 = 1 and U_1 = 1 + 0.5 * 1
+    Z = np.array([[0.0, 0.0], [5.0, 0.0]])
+    x = np.array([20.0, 10.0])
+    assert_allclose(upstreamness(input_coefficients(Z, x), x), [1.0, 1.5])
+
+
+def test_downstreamness_fixed_point_by_hand():
+    # D_j = 1 + sum_i a_ij D_i: a_10 = 0.25 so D_0 = 1 + 0.25 * D_1 = 1.25, D_1 = 1
+    A = np.array([[0.0, 0.0], [0.25, 0.0]])
+    assert_allclose(downstreamness(A), [1.25, 1.0])
+
+
+def test_closed_economy_is_all_domestic():
+    Z = np.zeros((4, 4))
+    Z[:2, :2] = [[2.0, 1.0], [3.0, 1.0]]
+    Z[2:, 2:] = [[1.0, 4.0], [2.0, 2.0]]
+    Y = np.array([[7.0, 0.0], [6.0, 0.0], [0.0, 5.0], [0.0, 9.0]])
+    x = Z.sum(1) + Y.sum(1)
+    pl = production_length(Z, Y, x, x - Z.sum(0), 2, 2)
+    assert_allclose(pl["PLv"], pl["PLv_D"], rtol=1e-12)
+    assert_allclose(pl["PLy"], pl["PLy_D"], rtol=1e-12)
+    for k in ("PLv_RT", "PLv_GVC", "PLy_GVC", "Xv_GVC_S", "Xv_GVC_C", "Xy_RT"):
+        assert_allclose(pl[k], 0, atol=1e-12, err_msg=k)
+    assert np.all(np.isnan(pl["GVCPs"]))
+
+
+def test_three_country_chain_by_hand():
+    # 0 -> 1 -> 2, consumed in 2: every node is one stage
+    Z = np.array([[0.0, 10, 0], [0, 0, 15], [0, 0, 0]])
+    Y = np.array([[0.0, 0, 0], [0, 0, 0], [0, 0, 20]])
+    pl = production_length(Z, Y, np.array([10.0, 15, 20]), np.array([10.0, 5, 5]), 3, 1)
+    # country 0's value added passes 3 stages: 1 at home, 2 abroad (complex GVC)
+    assert_allclose(pl["PLv"], [3, 2, 1])
+    assert_allclose(pl["PLv_GVC_C"], [3, 0, 0])
+    assert_allclose(pl["PLv_GVC_C_D"], [1, 0, 0])
+    assert_allclose(pl["PLv_GVC_C_F"], [2, 0, 0])
+    assert_allclose(pl["PLv_GVC_S"], [0, 2, 0])
+    assert_allclose(pl["PLv_GVC"], [3, 2, 0])
+    assert_allclose(pl["PLv_D"], [0, 0, 1])
+    # final good of country 2: 10 of VA with 3 stages, 5 with 2, 5 with 1
+    assert_allclose(pl["PLy"], [0, 0, (30 + 10 + 5) / 20])
+    assert_allclose(pl["PLy_GVC"], [0, 0, (30 + 10) / 15])
+    assert_allclose(pl["PLy_GVC_D"], [0, 0, (10 + 5) / 15])  # stages in the VA's home country
+    assert_allclose(pl["GVCPs"][0:2], [np.nan, np.nan])
+    assert_allclose(pl["GVCPs"][2], np.nan)  # node 2 exports no value added into GVCs
+
+
+def test_traditional_trade_is_one_stage_per_node_without_inputs():
+    Z = np.zeros((2, 2))
+    Y = np.array([[6.0, 4.0], [1.0, 8.0]])
+    x = Y.sum(1)
+    pl = production_length(Z, Y, x, x, 2, 1)
+    assert_allclose(pl["PLv_RT"], [1, 1])
+    assert_allclose(pl["PLv_D"], [1, 1])
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    G=st.integers(2, 4),
+    N=st.integers(1, 3),
+    trade=st.sampled_from([0.05, 0.3, 1.0]),
+)
+def test_total_length_is_upstreamness_and_downstreamness(seed, G, N, trade):
+    t = balanced_table(seed, G, N, trade)
+    A = input_coefficients(t.Z, t.x)
+    B = leontief_inverse(A)
+    pl = production_length(t.Z, t.Y, t.x, t.va, G, N, B=B)
+    # PLv = x-hat^-1 B x (Antras et al.) and the Ghosh row sums; PLy = 1'B (Fally)
+    U = upstreamness(A, t.x, B=B)
+    assert_allclose(pl["PLv"], U, rtol=1e-9)
+    ghosh = (B * t.x[None, :]) / t.x[:, None]
+    assert_allclose(U, ghosh.sum(axis=1), rtol=1e-9)
+    delta = A * t.x[None, :] / t.x[:, None]
+    assert_allclose(U, np.linalg.solve(np.eye(G * N) - delta, np.ones(G * N)), rtol=1e-9)
+    assert_allclose(pl["PLy"], downstreamness(A, B=B), rtol=1e-9)
+    assert_allclose(downstreamness(A), np.linalg.solve(np.eye(G * N) - A.T, np.ones(G * N)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), G=st.integers(2, 4), N=st.integers(1, 3))
+def test_segments_add_up_and_match_participation(seed, G, N):
+    t = balanced_table(seed, G, N)
+    B = leontief_inverse(input_coefficients(t.Z, t.x))
+    pl = production_length(t.Z, t.Y, t.x, t.va, G, N, B=B)
+    p = wwyz_participation(t.Z, t.Y, t.x, t.va, G, N, B=B)
+    atol = 1e-9 * float(t.x.max())
+    for s, total_x, total_v in (
+        ("v", t.va * (B @ t.x) / t.x, t.va),  # V-hat B B Y row sums, V-hat B Y row sums
+        ("y", (t.va / t.x) @ B @ B * t.Y.sum(1), t.Y.sum(1)),
+    ):
+        side = "f" if s == "v" else "b"
+        assert_allclose(sum(pl[f"X{s}_{k}"] for k in PARTS), total_x, atol=atol)
+        assert_allclose(sum(pl[f"V{s}_{k}"] for k in PARTS), total_v, atol=atol)
+        for k in PARTS:
+            assert_allclose(pl[f"V{s}_{k}"], p[f"V_{k}_{side}"], atol=atol, err_msg=k)
+            # each stage counts at least once: output induced >= value added
+            assert np.all(pl[f"X{s}_{k}"] >= pl[f"V{s}_{k}"] - atol), k
+        for part in ("GVC", "GVC_S", "GVC_C"):
+            assert_allclose(
+                pl[f"PL{s}_{part}"], pl[f"PL{s}_{part}_D"] + pl[f"PL{s}_{part}_F"], rtol=1e-9
+            )
+        # a GVC chain has at least one stage on each side of the first border
+        on = pl[f"V{s}_GVC_S"] + pl[f"V{s}_GVC_C"] > atol
+        assert np.all(pl[f"PL{s}_GVC_D"][on] >= 1 - 1e-9)
+        assert np.all(pl[f"PL{s}_GVC_F"][on] >= 1 - 1e-9)
+    ok = ~np.isnan(pl["GVCPs"])
+    assert_allclose(pl["GVCPs"][ok], (pl["PLv_GVC"] / pl["PLy_GVC"])[ok])
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_invariant_under_permuting_countries(seed):
+    G, N = 3, 2
+    t = balanced_table(seed, G, N)
+    perm = np.array([1, 2, 0])
+    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    a = production_length(t.Z, t.Y, t.x, t.va, G, N)
+    b = production_length(
+        t.Z[np.ix_(nodes, nodes)], t.Y[np.ix_(nodes, perm)], t.x[nodes], t.va[nodes], G, N
+    )
+    for k in ("PLv", "PLv_GVC_C_F", "PLy_GVC_S_D", "GVCPs"):
+        assert_allclose(b[k], a[k][nodes], rtol=1e-9, err_msg=k)

@@ -41,7 +41,7 @@ import scipy.linalg as sla
 from gvc.errors import InputError
 from gvc.kernels.blocks import country_of, total_exports
 from gvc.kernels.leontief import (
-    _lu,
+    leontief_lu,
     domestic_blocks,
     input_coefficients,
     local_inverses,
@@ -236,9 +236,7 @@ def node_metrics(
     if B is not None:
         By, uB = B @ y, u @ B
     else:  # one LU of (I - A) serves both B y and u B (the transposed solve)
-        M = -A
-        M[np.diag_indices(n)] += 1.0
-        lu = _lu(M)
+        lu = leontief_lu(A)
         By = sla.lu_solve(lu, y, check_finite=False)
         uB = sla.lu_solve(lu, u, trans=1, check_finite=False)
 

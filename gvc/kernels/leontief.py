@@ -72,10 +72,11 @@ def residual_value_added(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
-    """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation.
+    """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation (LAPACK ``gesv``).
 
     ``x = B y`` (Miller & Blair 2009, eq. 2.11): ``b_ij`` is the output of ``i`` needed for one
-    unit of final demand for ``j``.
+    unit of final demand for ``j``. Works in place on one copy of ``I - A`` and the identity:
+    peak memory is two n x n arrays besides ``A``.
 
     Parameters
     ----------
@@ -85,7 +86,7 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
 
     Returns
     -------
-    B : (n, n) float64 array.
+    B : (n, n) float64 C-contiguous array.
 
     Raises
     ------
@@ -97,11 +98,16 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
            [0., 1.]])
     """
     n = A.shape[0]
-    M = -np.asarray(A, dtype=np.float64)
-    M[np.diag_indices(n)] += 1.0
-    lu, piv = _lu(M)
-    eye = np.eye(n)
-    B = sla.lu_solve((lu, piv), eye, overwrite_b=True, check_finite=False)
+    M = _identity_minus(A)
+    scale = max(float(M.max()), -float(M.min()), 1.0)
+    # Solve (I - A)^T X = I in Fortran order: X^T = (I - A)^-1 comes out C-contiguous, and
+    # M.T is already the Fortran layout of (I - A)^T, so LAPACK copies nothing.
+    Mt = M.T
+    eye = np.eye(n, order="F")
+    (gesv,) = sla.get_lapack_funcs(("gesv",), (Mt,))
+    lu, _piv, X, info = gesv(Mt, eye, overwrite_a=True, overwrite_b=True)
+    _check_pivots(np.diag(lu), scale, info)
+    B = X.T
     if check:
         check_productive(B)
     return B
@@ -113,15 +119,19 @@ def leontief_solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     >>> leontief_solve(np.array([[0.5, 0.0], [0.0, 0.0]]), np.array([1.0, 1.0]))
     array([2., 1.])
     """
-    n = A.shape[0]
-    M = -np.asarray(A, dtype=np.float64)
-    M[np.diag_indices(n)] += 1.0
-    return sla.lu_solve(_lu(M), np.asarray(rhs, dtype=np.float64), check_finite=False)
+    return sla.lu_solve(leontief_lu(A), np.asarray(rhs, dtype=np.float64), check_finite=False)
 
 
-def _lu(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if not np.all(np.isfinite(M)):
-        raise NumericalError("I - A has NaN or infinite entries")
+def leontief_lu(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LU factors of ``I - A`` (for ``scipy.linalg.lu_solve``), with the singularity check.
+
+    Raises
+    ------
+    NumericalError
+        ``I - A`` has NaN/inf entries or is singular.
+    """
+    M = _identity_minus(A)
+    scale = max(float(M.max()), -float(M.min()), 1.0)
     try:
         with warnings.catch_warnings():
             # a zero pivot is reported below as a NumericalError naming the position
@@ -129,15 +139,32 @@ def _lu(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
     except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - lapack edge
         raise NumericalError(f"LU factorisation of I - A failed: {exc}") from exc
-    d = np.abs(np.diag(lu))
-    scale = max(float(np.abs(lu).max()), 1.0)
-    bad = np.flatnonzero(d <= scale * M.shape[0] * np.finfo(float).eps)
+    _check_pivots(np.diag(lu), scale, 0)
+    return lu, piv
+
+
+
+
+def _identity_minus(A: np.ndarray) -> np.ndarray:
+    M = -np.asarray(A, dtype=np.float64)
+    if M.ndim != 2 or M.shape[0] != M.shape[1]:
+        raise NumericalError(f"A must be square, got shape {M.shape}")
+    if not np.all(np.isfinite(M)):
+        raise NumericalError("I - A has NaN or infinite entries")
+    M[np.diag_indices(M.shape[0])] += 1.0
+    return M
+
+
+def _check_pivots(diag: np.ndarray, scale: float, info: int) -> None:
+    n = diag.size
+    bad = np.flatnonzero(np.abs(diag) <= scale * n * np.finfo(float).eps)
+    if info > 0 and bad.size == 0:
+        bad = np.array([info - 1])
     if bad.size:
         raise NumericalError(
             f"I - A is singular (zero pivot at position {int(bad[0])}; "
-            f"{bad.size} of {M.shape[0]} pivots vanish): a sector uses its own whole output"
+            f"{bad.size} of {n} pivots vanish): a sector uses its own whole output"
         )
-    return lu, piv
 
 
 def check_productive(B: np.ndarray, tol: float = 1e-9) -> None:
@@ -147,7 +174,7 @@ def check_productive(B: np.ndarray, tol: float = 1e-9) -> None:
     (Hawkins-Simon; Miller & Blair 2009, sec. 2.9).
     """
     lo = float(B.min())
-    if lo < -tol * max(1.0, float(np.abs(B).max())):
+    if lo < -tol * max(1.0, float(B.max()), -lo):
         i, j = np.unravel_index(int(np.argmin(B)), B.shape)
         raise NumericalError(
             f"(I - A)^-1 has a negative entry {lo:.3g} at ({i}, {j}): the table is not "

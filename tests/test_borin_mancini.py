@@ -28,7 +28,7 @@ from numpy.testing import assert_allclose
 
 from gvc.errors import InputError
 from gvc.kernels.borin_mancini import TERMS, bm, bm_aggregate, extraction_inverse_columns
-from tests.conftest import REFERENCE, random_table
+from conftest import REFERENCE, random_table
 
 VARIANTS = [(a, p) for a in ("source", "sink") for p in ("world", "exporter")]
 DOMESTIC = ("DC", "DVA", "DDC", "VAX", "REF", "DAVAX")

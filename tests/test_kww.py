@@ -18,7 +18,7 @@ from gvc.kernels.blocks import total_exports
 from gvc.kernels.kww import KWW_FROM_WWZ, KWW_GROUPS, KWW_TERMS, kww, wwz_to_kww
 from gvc.kernels.wwz import WWZ_TERMS, wwz
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 DECOMPR = Path(__file__).parent / "reference" / "decompr"
 LEATHER = DECOMPR / "leather"

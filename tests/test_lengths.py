@@ -11,7 +11,7 @@ from gvc.kernels.lengths import downstreamness, production_length, upstreamness
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import wwyz_participation
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 PARTS = ("D", "RT", "GVC_S", "GVC_C")
 

@@ -26,7 +26,7 @@ from gvc.lockin import (
     node_metrics_frame,
 )
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 # ----------------------------------------------------------------------------------------------
 # table builders

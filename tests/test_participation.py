@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import koopman_participation, wwyz_matrices, wwyz_participation
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10

@@ -15,7 +15,7 @@ from gvc.kernels.blocks import sum_by_country_rows
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.tiva import new_rca, tiva_indicators
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10

@@ -26,7 +26,7 @@ from gvc.kernels.wwz import (
     wwz_reexport_split,
 )
 from gvc.table import IOTable
-from tests.conftest import random_table
+from conftest import random_table
 
 DECOMPR = Path(__file__).parent / "reference" / "decompr"
 LEATHER = DECOMPR / "leather"

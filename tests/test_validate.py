@@ -1,0 +1,134 @@
+"""Validation: the real tables pass, broken ones fail with the cell or node named."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gvc.errors import InputError
+from gvc.ingest.harmonise import harmonise
+from gvc.ingest.validate import validate
+from gvc.readers import read
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+WIOD2013 = ROOT / "datasets" / "wiod2013"
+LRWIOD = TESTS / "reference" / "lrwiod2000"
+OECD = TESTS / "fixtures" / "oecd_icio"
+WIOD2016 = TESTS / "fixtures" / "wiod2016_slice" / "wiot2002_fra_usa_wide.parquet"
+
+
+def replace(table, **arrays):
+    return dataclasses.replace(table, **arrays)
+
+
+@pytest.fixture(scope="module")
+def lr():
+    return harmonise(read(LRWIOD)[0])[0]
+
+
+@pytest.fixture(scope="module")
+def wiod2011():
+    return harmonise(read(WIOD2013, year=2011)[0])[0]
+
+
+def test_lrwiod_passes(lr):
+    w = validate(lr, "lrwiod2000")
+    assert any("120 negative final-demand cells" in s for s in w)
+    assert not any("zero output" in s for s in w)
+
+
+@pytest.mark.parametrize("year", [1995, 2011])
+def test_wiod2013_rounded_table_passes(year):
+    t = harmonise(read(WIOD2013, year=year)[0])[0]
+    w = validate(t, f"wiod2013/{year}")
+    assert any("zero output" in s for s in w)
+    assert any("relative L1 gap" in s for s in w)
+
+
+@pytest.mark.slow
+def test_wiod2013_every_year_passes():
+    for raw in read(WIOD2013):
+        validate(harmonise(raw)[0], raw.source)
+
+
+def test_oecd_fixtures_pass():
+    for f in ("ICIO2021_2015.csv", "ICIO2023_2019.csv", "2019_SML.csv"):
+        t = harmonise(read(OECD / f)[0])[0]
+        w = validate(t, f)
+        assert any("zero output" in s for s in w)
+
+
+def test_wiod2016_slice_is_not_closed():
+    t = harmonise(read(WIOD2016)[0])[0]
+    with pytest.raises(InputError, match="rows do not balance") as e:
+        validate(t, "slice")
+    assert "\n" not in str(e.value)
+
+
+def test_one_unbalanced_row_is_named(lr):
+    x = lr.x.copy()
+    i = 5 * lr.N + 3
+    x[i] *= 1.01
+    with pytest.raises(InputError, match=r"1 country-sectors .* worst CHN/D17t19") as e:
+        validate(replace(lr, x=x), "lr")
+    assert "\n" not in str(e.value)
+
+
+def test_integer_table_allowance_is_bounded(wiod2011):
+    x = wiod2011.x.copy()
+    i = int(np.argmax(x))
+    x[i] += 0.002 * x[i]  # 0.2 % of the largest node: far above rounding
+    with pytest.raises(InputError, match="rows do not balance"):
+        validate(replace(wiod2011, x=x), "wiod")
+    with pytest.raises(InputError, match="rows do not balance"):
+        validate(wiod2011, "wiod", abs_tol=0.0)
+
+
+def test_nan_cell_named(lr):
+    Z = lr.Z.copy()
+    Z[0, 24] = np.nan
+    with pytest.raises(InputError, match="NaN or infinite at row AUS/AtB, column AUT/C"):
+        validate(replace(lr, Z=Z), "lr")
+    Y = lr.Y_detail.copy()
+    Y[1, 2] = np.inf
+    with pytest.raises(
+        InputError, match="final demand is NaN or infinite at row AUS/C, column AUS/GFCF"
+    ):
+        validate(replace(lr, Y_detail=Y), "lr")
+
+
+def test_negative_intermediate_named(lr):
+    Z = lr.Z.copy()
+    Z[2, 1] = -4.0
+    with pytest.raises(
+        InputError, match="negative intermediate flow -4 at row AUS/D15t16, column AUS/C"
+    ):
+        validate(replace(lr, Z=Z), "lr")
+
+
+def test_negative_and_missing_output(lr):
+    x = lr.x.copy()
+    x[0] = -1.0
+    with pytest.raises(InputError, match="negative output -1 for AUS/AtB"):
+        validate(replace(lr, x=x), "lr")
+    x[0] = np.nan
+    with pytest.raises(InputError, match="output is missing .* for AUS/AtB"):
+        validate(replace(lr, x=x), "lr")
+
+
+def test_missing_output_end_to_end(tmp_path):
+    import pandas as pd
+
+    for f in ("wiot_2000.parquet", "sectors.parquet"):
+        (tmp_path / f).write_bytes((LRWIOD / f).read_bytes())
+    inp = pd.read_parquet(LRWIOD / "inputs_2000.parquet")
+    drop = (inp["item"] == "GO") & (inp["country"] == "USA") & (inp["sector"] == "J")
+    inp[~drop].to_parquet(tmp_path / "inputs_2000.parquet")
+    t, steps = harmonise(read(tmp_path)[0])
+    assert "1 country-sectors without a value" in steps[1]["detail"]
+    with pytest.raises(InputError, match="output is missing .* for USA/J"):
+        validate(t, "lr")

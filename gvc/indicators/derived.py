@@ -30,6 +30,20 @@ class Derived:
         return leontief.leontief_inverse(self.A)
 
     @cached_property
+    def L(self) -> np.ndarray:
+        """(G, N, N) local Leontief inverses of the domestic blocks."""
+        t = self.table
+        return leontief.local_inverses(self.A, t.G, t.N)
+
+    @cached_property
+    def wwz(self) -> dict[str, np.ndarray]:
+        """WWZ (2013) 16 terms, (n, G) each; shared by the ``wwz`` and ``kww`` steps."""
+        from gvc.kernels.wwz import wwz
+
+        t = self.table
+        return wwz(t.Z, self.Y, t.x, t.va, t.G, t.N, B=self.B, L=self.L)
+
+    @cached_property
     def v(self) -> np.ndarray:
         """Value-added coefficients ``va / x``."""
         return leontief.value_added_coefficients(self.table.va, self.table.x)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from gvc.indicators import core
+from gvc.indicators import core, decomposition, participation
 from gvc.indicators.derived import Derived
 
 
@@ -34,9 +34,46 @@ STEPS: dict[str, Step] = {
         core.FACTS_DDL,
         "value-added flows (V B Y), value-added origin of exports (V B E-hat), gross exports",
     ),
+    "wwz": Step(
+        "wwz",
+        decomposition.compute_wwz,
+        {"decomp_wwz": decomposition.FACTS_DDL["decomp_wwz"]},
+        "Wang-Wei-Zhu (2013) 16-term decomposition by exporting sector x importer",
+    ),
+    "kww": Step(
+        "kww",
+        decomposition.compute_kww,
+        {"decomp_kww": decomposition.FACTS_DDL["decomp_kww"]},
+        "Koopman-Wang-Wei (2014) 9-term decomposition by exporter (from the WWZ terms)",
+    ),
+    "wwz_third": Step(
+        "wwz_third",
+        decomposition.compute_wwz_third,
+        {"decomp_wwz_third": decomposition.FACTS_DDL["decomp_wwz_third"]},
+        "WWZ re-export and other-country terms split by third country (G times larger)",
+    ),
+    "bm": Step(
+        "bm",
+        decomposition.compute_bm,
+        {"decomp_bm": decomposition.FACTS_DDL["decomp_bm"]},
+        "Borin-Mancini (2019/2023): source/sink x world/exporter, bilateral x sector",
+    ),
+    "tiva": Step(
+        "tiva",
+        participation.compute_tiva,
+        {k: v for k, v in participation.FACTS_DDL.items() if k.startswith("tiva")},
+        "OECD TiVA core indicators by exporting node",
+    ),
+    "participation": Step(
+        "participation",
+        participation.compute_participation,
+        {k: v for k, v in participation.FACTS_DDL.items() if k.startswith("gvc")},
+        "GVC participation (WWYZ, Koopman), position, production length, up/downstreamness",
+    ),
 }
 
-DEFAULT_STEPS: tuple[str, ...] = ("core",)
+DEFAULT_STEPS: tuple[str, ...] = ("core", "wwz", "kww", "bm", "tiva", "participation")
+"""Steps of a plain ``gvc run``; ``wwz_third`` is on request (it is G times larger)."""
 
 
 def all_facts_ddl() -> list[str]:

@@ -1,0 +1,13 @@
+-- name: decomp_bm_exporter
+-- kind: view
+-- depends_on: decomp_bm
+-- grain: dataset, year, exporter, approach, perspective, term
+-- doc: Borin-Mancini terms at the exporter (country) perimeter: decomp_bm summed over sectors and importers. GVC participation shares: GVC / GEXP, backward GVCB / GEXP, forward GVCF / GEXP.
+-- column exporter: exporting country
+-- column approach: source or sink
+-- column perspective: world or exporter
+-- column term: Borin-Mancini term
+-- column value: value (table unit)
+CREATE OR REPLACE VIEW decomp_bm_exporter AS
+SELECT dataset, year, exporter, approach, perspective, term, sum(value) AS value
+FROM decomp_bm GROUP BY ALL

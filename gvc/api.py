@@ -22,7 +22,7 @@ import pyarrow as pa
 from gvc.errors import AuditError, InputError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
-from gvc.ingest.load import file_sha256, load_table
+from gvc.ingestion.load import file_sha256, load_table
 from gvc.store import fetch_one, open_store, run_sql
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,8 @@ def ingest(
         intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
     """
     from gvc.classifications import dimension_names
-    from gvc.ingest.harmonise import harmonise
-    from gvc.ingest.validate import validate
+    from gvc.ingestion.harmonise import harmonise
+    from gvc.ingestion.validate import validate
     from gvc.readers import read
 
     p = Path(path)

@@ -96,24 +96,22 @@ class IOTable:
         rc = _codes(cells["row_country"], countries, "row_country", source)
         rs = _codes(cells["row_sector"], sectors, "row_sector", source)
         cc = _codes(cells["col_country"], countries, "col_country", source)
-        item = cells["col_item"].astype(str).to_numpy()
-        sec_pos = {s: i for i, s in enumerate(sectors)}
-        fd_pos = {f: N + i for i, f in enumerate(fds)}
-        pos = {**sec_pos, **fd_pos}
-        ci = pd.Series(item).map(pos)
-        if ci.isna().any():
-            bad = item[ci.isna().to_numpy()][0]
-            raise InputError(
-                f"{source}: col_item {bad!r} is neither a sector nor a final-demand category"
-            )
-        ci = ci.to_numpy(dtype=np.int64)
+        # sectors first, then final-demand categories: one code space for col_item
+        ci = _codes(
+            cells["col_item"],
+            sectors + fds,
+            "col_item",
+            source,
+            what="is neither a sector nor a final-demand category",
+        )
+        item = np.asarray((sectors + fds), dtype=object)
         val = cells["value"].to_numpy(dtype=np.float64)
         if not np.all(np.isfinite(val)):
             k = int(np.flatnonzero(~np.isfinite(val))[0])
             raise InputError(
                 f"{source}: value is NaN or infinite at row_country={countries[rc[k]]}, "
                 f"row_sector={sectors[rs[k]]}, col_country={countries[cc[k]]}, "
-                f"col_item={item[k]}"
+                f"col_item={item[ci[k]]}"
             )
         row = rc * N + rs
         is_z = ci < N
@@ -122,14 +120,20 @@ class IOTable:
         flat_z = row[is_z] * n + col_z[is_z]
         flat_y = row[~is_z] * (G * F) + col_y[~is_z]
         for flat, what in ((flat_z, "intermediate"), (flat_y, "final-demand")):
-            if flat.size != np.unique(flat).size:
-                u, counts = np.unique(flat, return_counts=True)
-                d = int(u[counts > 1][0])
+            srt = np.sort(flat)
+            same = srt[1:] == srt[:-1]
+            if same.any():
+                d = int(srt[1:][same][0])
                 width = n if what == "intermediate" else G * F
                 r, c = divmod(d, width)
+                col = (
+                    f"{countries[c // N]}/{sectors[c % N]}"
+                    if what == "intermediate"
+                    else f"{countries[c // F]}/{fds[c % F]}"
+                )
                 raise InputError(
                     f"{source}: duplicate {what} cell at row {countries[r // N]}/{sectors[r % N]}, "
-                    f"column {c}"
+                    f"column {col}"
                 )
         Z = np.zeros(n * n)
         Z[flat_z] = val[is_z]
@@ -146,10 +150,26 @@ class IOTable:
         return cls(countries, sectors, fds, Z, Yd, x, va)
 
 
-def _codes(col: pd.Series, labels: tuple[str, ...], name: str, source: str) -> np.ndarray:
-    cat = pd.Categorical(col.astype(str), categories=list(labels))
-    codes = np.asarray(cat.codes, dtype=np.int64)
+def _codes(
+    col: pd.Series,
+    labels: tuple[str, ...],
+    name: str,
+    source: str,
+    what: str | None = None,
+) -> np.ndarray:
+    # Factorize once and look up only the distinct values: string work is per label, not per
+    # cell, which keeps a 480k-cell WIOD year well under a second.
+    index = pd.Index(list(labels), dtype=object)
+    if not index.is_unique:
+        dup = index[index.duplicated()][0]
+        raise InputError(f"{source}: label {dup!r} is listed twice for {name}")
+    raw, uniques = pd.factorize(col, use_na_sentinel=True)
+    pos = index.get_indexer(np.asarray(uniques, dtype=object).astype(str))
+    codes = np.where(raw >= 0, pos[np.maximum(raw, 0)], -1).astype(np.int64)
     if (codes < 0).any():
-        bad = col.astype(str).to_numpy()[codes < 0][0]
+        k = int(np.flatnonzero(codes < 0)[0])
+        bad = None if raw[k] < 0 else str(uniques[raw[k]])
+        if what is not None:
+            raise InputError(f"{source}: {name} {bad!r} {what}")
         raise InputError(f"{source}: unknown {name} label {bad!r}")
     return codes

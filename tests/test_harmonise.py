@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gvc.errors import InputError
-from gvc.ingest.harmonise import HarmoniseOptions, harmonise
+from gvc.ingestion.harmonise import HarmoniseOptions, harmonise
 from gvc.readers import read
 from gvc.readers.raw import RawTable
 

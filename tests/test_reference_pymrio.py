@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose
 
 from conftest import DATASETS
 from gvc.indicators.run import run
-from gvc.ingest.load import load_table
+from gvc.ingestion.load import load_table
 from gvc.store import open_store
 from gvc.table import IOTable
 

@@ -16,7 +16,7 @@ from conftest import random_table
 from gvc.errors import InputError, LockError, SchemaError
 from gvc.indicators.inputs import read_iotable
 from gvc.indicators.run import run
-from gvc.ingest.load import load_table
+from gvc.ingestion.load import load_table
 from gvc.kernels.blocks import bilateral_exports
 from gvc.kernels.leontief import input_coefficients, leontief_inverse, value_added_coefficients
 from gvc.store import connect, open_store
@@ -135,7 +135,7 @@ def test_replace_drops_stale_results(tmp_path):
 
 
 def test_failed_load_leaves_store_unchanged(tmp_path, monkeypatch):
-    import gvc.ingest.load as load
+    import gvc.ingestion.load as load
 
     with open_store(tmp_path / "s.duckdb") as con:
         _load(con, random_table(1))
@@ -187,7 +187,7 @@ def test_killed_process_leaves_store_consistent(tmp_path):
         import os, signal, sys
         sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parent)!r})
         from conftest import random_table
-        import gvc.ingest.load as load
+        import gvc.ingestion.load as load
         from gvc.store import open_store
         real = load.insert_arrow
         def killer(con, target, *a, **k):

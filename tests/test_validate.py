@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from gvc.errors import InputError
-from gvc.ingest.harmonise import harmonise
-from gvc.ingest.validate import validate
+from gvc.ingestion.harmonise import harmonise
+from gvc.ingestion.validate import validate
 from gvc.readers import read
 
 TESTS = Path(__file__).parent

@@ -14,7 +14,7 @@ from gvc.errors import SchemaError
 from gvc.indicators.derived import Derived
 from gvc.indicators.inputs import read_iotable
 from gvc.indicators.registry import DEFAULT_STEPS, STEPS
-from gvc.ingest.load import insert_arrow
+from gvc.ingestion.load import insert_arrow
 from gvc.store import list_tables, run_sql, transaction
 
 log = logging.getLogger(__name__)

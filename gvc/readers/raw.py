@@ -1,7 +1,7 @@
 """What every reader returns: the file's content, in the file's own labels.
 
 Readers are faithful: no folding of CN1/CN2, no dropping of negative inventories, no derived
-value added. Harmonisation is a separate, logged step (:mod:`gvc.ingest.harmonise`).
+value added. Harmonisation is a separate, logged step (:mod:`gvc.ingestion.harmonise`).
 """
 
 from __future__ import annotations

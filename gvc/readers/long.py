@@ -1,0 +1,291 @@
+"""Reader for IO tables stored long: one row per non-zero cell.
+
+The layout of the data shipped in ``datasets/`` and ``/work/shared/data``::
+
+    year, row_country, row_sector, col_country, col_item, value
+
+``col_item`` is a sector code (intermediate use by that sector of ``col_country``) or a
+final-demand category of ``col_country``. The input is a single parquet or CSV file, or a
+directory holding
+
+- cell files (any ``*.parquet`` / ``*.csv`` with the columns above, e.g. ``wiot_<year>.parquet``);
+- optionally ``output.parquet`` with ``year, country, sector, output`` (read as inputs item
+  ``output``; the WIOD 2013 copy);
+- optionally ``inputs_<year>.parquet`` with ``year, country, sector, item, value`` (rows below
+  the intermediate block, e.g. ``II_total, VA, TLS, ..., GO`` in the LR-WIOD copy; ``GO`` is the
+  output);
+- optionally ``sectors.parquet``: the sector codes (first column, or ``code``) in table order.
+
+Sectors are taken from ``sectors.parquet`` if present, else from the order of first appearance
+in the output / inputs file, else from the order of first appearance of ``row_sector`` in the
+cells. Final-demand categories are the other ``col_item`` values, in order of first appearance.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from gvc.errors import InputError
+from gvc.readers._io import (
+    LONG_COLUMNS,
+    csv_header,
+    parquet_schema,
+    read_csv,
+    read_parquet,
+    year_from_name,
+)
+from gvc.readers.raw import RawTable
+
+log = logging.getLogger(__name__)
+
+OUTPUT_COLUMNS = ("country", "sector", "output")
+INPUT_COLUMNS = ("country", "sector", "item", "value")
+#: inputs items that hold gross output / value added, in order of preference
+OUTPUT_ITEMS = ("GO", "output", "OUT", "OUTPUT", "X")
+VA_ITEMS = ("VA", "VALU")
+#: final-demand codes in the order WIOD (2013, 2016) and OECD ICIO publish them
+KNOWN_FD_ORDERS = (
+    ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"),
+    ("HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR"),
+)
+
+
+def _columns(path: Path) -> list[str]:
+    if path.suffix.lower() == ".parquet":
+        return list(parquet_schema(path).names)
+    return csv_header(path)
+
+
+def _read_any(path: Path, string_cols: tuple[str, ...] = ()) -> pa.Table:
+    if path.suffix.lower() == ".parquet":
+        return read_parquet(path)
+    return read_csv(path, column_types={c: pa.string() for c in string_cols})
+
+
+def _first_appearance(values) -> list[str]:
+    """Distinct values in order of first appearance (hash based, no loop over cells)."""
+    # pd.unique on a categorical keeps order of appearance; only the distinct values are cast
+    return [str(v) for v in pd.unique(pd.Series(values))]
+
+
+def _is_long(cols: list[str]) -> bool:
+    return set(LONG_COLUMNS) <= set(cols)
+
+
+def read_long(path: str | Path, year: int | None = None) -> list[RawTable]:
+    """Read a long-format table (file or directory), one :class:`RawTable` per year.
+
+    Parameters
+    ----------
+    path : a parquet/CSV file with columns ``year, row_country, row_sector, col_country,
+        col_item, value`` or a directory of such files plus optional ``output.parquet``,
+        ``inputs_<year>.parquet`` and ``sectors.parquet`` (see the module docstring).
+    year : keep only this year (files whose name carries another year are not even opened).
+
+    Returns
+    -------
+    list of RawTable, sorted by year.
+
+    Raises
+    ------
+    InputError
+        missing, empty or unreadable files, missing columns, no table for ``year``.
+
+    Examples
+    --------
+    >>> from gvc.readers.long import read_long
+    >>> raws = read_long("tests/reference/lrwiod2000")
+    >>> raws[0].year, len(raws[0].countries), len(raws[0].sectors), raws[0].output_item
+    (2000, 26, 23, 'GO')
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or directory")
+    if p.is_dir():
+        return _read_dir(p, year)
+    cols = _columns(p)
+    missing = [c for c in LONG_COLUMNS if c not in cols]
+    if missing:
+        raise InputError(f"{p}: not a long-format table: missing column(s) {', '.join(missing)}")
+    table = _read_any(p, string_cols=LONG_COLUMNS[:4])
+    return _split_years(p, [(p, table)], year, inputs=None, sectors=None, notes=[])
+
+
+def _read_dir(d: Path, year: int | None) -> list[RawTable]:
+    files = sorted(
+        f for f in d.iterdir() if f.is_file() and f.suffix.lower() in (".parquet", ".csv")
+    )
+    cell_files: list[Path] = []
+    output_file = sectors_file = None
+    input_files: list[Path] = []
+    for f in files:
+        cols = _columns(f)
+        if _is_long(cols):
+            cell_files.append(f)
+        elif set(OUTPUT_COLUMNS) <= set(cols):
+            output_file = f
+        elif set(INPUT_COLUMNS) <= set(cols):
+            input_files.append(f)
+        elif f.stem == "sectors":
+            sectors_file = f
+    if not cell_files:
+        raise InputError(
+            f"{d}: no long-format cell file (columns {', '.join(LONG_COLUMNS)}) in this directory"
+        )
+    if year is not None:
+        named = [(f, year_from_name(f.name)) for f in cell_files]
+        cell_files = [f for f, y in named if y is None or y == year]
+        input_files = [f for f in input_files if year_from_name(f.name) in (None, year)]
+        if not cell_files:
+            have = sorted({y for _, y in named if y is not None})
+            raise InputError(f"{d}: no table for year {year} (years found: {have})")
+    notes: list[str] = []
+    sectors = None
+    if sectors_file is not None:
+        st = _read_any(sectors_file).to_pandas()
+        if "order" in st.columns:
+            st = st.sort_values("order", kind="stable")
+        col = "code" if "code" in st.columns else st.columns[0]
+        sectors = [str(s) for s in st[col]]
+        notes.append(f"sector order from {sectors_file.name}")
+    inputs = []
+    if output_file is not None:
+        o = _read_any(output_file, string_cols=("country", "sector")).to_pandas()
+        o = o.rename(columns={"output": "value"})
+        o["item"] = "output"
+        inputs.append(o)
+        notes.append(f"gross output from {output_file.name} (item 'output')")
+    for f in input_files:
+        inputs.append(_read_any(f, string_cols=("country", "sector", "item")).to_pandas())
+        notes.append(f"rows below the block from {f.name}")
+    inp = pd.concat(inputs, ignore_index=True) if inputs else None
+    tables = [(f, _read_any(f, string_cols=LONG_COLUMNS[:4])) for f in cell_files]
+    return _split_years(d, tables, year, inputs=inp, sectors=sectors, notes=notes)
+
+
+def _split_years(
+    source: Path,
+    tables: list[tuple[Path, pa.Table]],
+    year: int | None,
+    inputs: pd.DataFrame | None,
+    sectors: list[str] | None,
+    notes: list[str],
+) -> list[RawTable]:
+    by_year: dict[int, list[pa.Table]] = {}
+    origin: dict[int, Path] = {}
+    for f, t in tables:
+        if "year" in t.column_names:
+            years = pc.unique(t.column("year")).to_pylist()
+            if any(y is None for y in years):
+                raise InputError(f"{f}: column year has empty cells")
+            for y in sorted(int(v) for v in years):
+                if year is not None and y != year:
+                    continue
+                part = t.filter(pc.equal(t.column("year"), y)) if len(years) > 1 else t
+                by_year.setdefault(y, []).append(part.select(list(LONG_COLUMNS)))
+                origin.setdefault(y, f)
+        else:
+            y = year if year is not None else year_from_name(f.name)
+            if y is None:
+                raise InputError(f"{f}: no year column and no year in the file name; pass year=")
+            by_year.setdefault(int(y), []).append(t.select(list(LONG_COLUMNS)))
+            origin.setdefault(int(y), f)
+    if year is not None and year not in by_year:
+        raise InputError(f"{source}: no table for year {year}")
+    out = []
+    for y in sorted(by_year):
+        parts = by_year[y]
+        cells = _to_cells(parts, origin[y])
+        inp = _inputs_for_year(inputs, y)
+        out.append(_raw(source, cells, inp, sectors, y, list(notes)))
+    return out
+
+
+def _to_cells(parts: list[pa.Table], f: Path) -> pd.DataFrame:
+    # dictionary-encode the labels: categoricals keep memory small and from_long fast
+    cols = {}
+    for name in LONG_COLUMNS[:4]:
+        first = parts[0].column(name)
+        if (
+            len(parts) == 1
+            and pa.types.is_dictionary(first.type)
+            and pa.types.is_string(first.type.value_type)
+        ):
+            arr = first.unify_dictionaries()
+        else:
+            arr = pa.chunked_array(
+                [c for t in parts for c in t.column(name).cast(pa.string()).chunks], pa.string()
+            ).dictionary_encode()
+        if arr.null_count:
+            raise InputError(f"{f}: column {name} has empty cells")
+        cols[name] = arr
+    value = pa.chunked_array(
+        [c for t in parts for c in t.column("value").cast(pa.float64()).chunks], pa.float64()
+    )
+    table = pa.table({**cols, "value": value})
+    cells = table.to_pandas()
+    cells["value"] = cells["value"].astype(np.float64)
+    return cells
+
+
+def _inputs_for_year(inputs: pd.DataFrame | None, y: int) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in INPUT_COLUMNS[:3]})
+    empty["value"] = pd.Series(dtype=np.float64)
+    if inputs is None:
+        return empty
+    inp = inputs
+    if "year" in inp.columns:
+        inp = inp[inp["year"].astype("int64") == y]
+    inp = inp[list(INPUT_COLUMNS)].reset_index(drop=True)
+    for c in INPUT_COLUMNS[:3]:
+        inp[c] = inp[c].astype(str)
+    inp["value"] = inp["value"].astype(np.float64)
+    return inp
+
+
+def _raw(
+    source: Path,
+    cells: pd.DataFrame,
+    inputs: pd.DataFrame,
+    sectors: list[str] | None,
+    y: int,
+    notes: list[str],
+) -> RawTable:
+    countries = _first_appearance(cells["row_country"])
+    extra = [c for c in _first_appearance(cells["col_country"]) if c not in set(countries)]
+    countries += extra
+    if sectors is None and len(inputs):
+        sectors = _first_appearance(inputs["sector"])
+        notes.append("sector order from the output/inputs file")
+    if sectors is None:
+        sectors = _first_appearance(cells["row_sector"])
+    sec = set(sectors)
+    fds = [c for c in _first_appearance(cells["col_item"]) if c not in sec]
+    # the published order where the codes are known, else order of first appearance
+    known = next((o for o in KNOWN_FD_ORDERS if set(fds) <= set(o)), None)
+    if known is not None:
+        fds.sort(key=known.index)
+    items = set(inputs["item"]) if len(inputs) else set()
+    output_item = next((i for i in OUTPUT_ITEMS if i in items), None)
+    va_item = next((i for i in VA_ITEMS if i in items), None)
+    log.debug("read long table %s year %d: %d cells", source, y, len(cells))
+    return RawTable(
+        cells=cells,
+        inputs=inputs,
+        countries=countries,
+        sectors=list(sectors),
+        fd_categories=fds,
+        year=int(y),
+        source=str(source),
+        format="long",
+        edition=None,
+        output_item=output_item,
+        va_item=va_item,
+        notes=notes,
+    )

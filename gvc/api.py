@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import pyarrow as pa
 from gvc.errors import AuditError, InputError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
-from gvc.ingestion.load import file_sha256, load_table
+from gvc.ingestion.load import load_table
 from gvc.store import fetch_one, open_store, run_sql
 
 log = logging.getLogger(__name__)
@@ -39,18 +38,6 @@ class IngestResult:
     status: str  # loaded | replaced | skipped
     source: str
     warnings: tuple[str, ...] = ()
-
-
-def default_dataset_name(path: str | os.PathLike, fmt: str, edition: str | None) -> str:
-    """A dataset name derived from the input: the directory name, or the file stem without its year."""
-    p = Path(path)
-    if fmt == "oecd-icio":
-        return f"icio{edition}" if edition else "icio"
-    if fmt == "wiod2016":
-        return "wiod2016"
-    stem = p.name if p.is_dir() else p.stem
-    stem = re.sub(r"[_\-]?(19|20)\d\d$", "", stem) or stem
-    return stem.lower()
 
 
 def ingest(
@@ -76,8 +63,7 @@ def ingest(
         intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
     """
     from gvc.classifications import dimension_names
-    from gvc.ingestion.harmonise import harmonise
-    from gvc.ingestion.validate import validate
+    from gvc.ingestion.prepare import prepare
     from gvc.readers import read
 
     p = Path(path)
@@ -91,46 +77,21 @@ def ingest(
         for k, raw in enumerate(raws):
             if progress:
                 progress(f"ingest {raw.year}", k, len(raws))
-            name = dataset or default_dataset_name(p, raw.format, raw.edition)
-            src = Path(raw.source)
-            sha = file_sha256(src if src.exists() else p)
-            table, steps = harmonise(raw, options)
-            warnings = validate(table, str(raw.source))
+            prep, warnings = prepare(raw, p, dataset=dataset, options=options)
             for w in warnings:
-                log.warning("%s", w)
-            steps_names = {s.get("step") for s in steps}
-            va_def = next(
-                (s.get("detail", "") for s in steps if s.get("step") == "value_added"),
-                "residual: x - column sums of Z" if raw.va_item is None else "row",
-            )
-            if "residual" in str(va_def).lower() and not str(va_def).startswith("residual"):
-                va_def = "residual: " + str(va_def)
-            out_def = next(
-                (s.get("detail", "") for s in steps if s.get("step") == "output"),
-                "row sums Z 1 + Y 1" if raw.output_item is None else "file",
-            )
-            provenance = {
-                "source": str(raw.source),
-                "format": raw.format,
-                "edition": raw.edition,
-                "file_sha256": sha,
-                "unit": raw.unit,
-                "value_added_definition": str(va_def),
-                "output_definition": str(out_def),
-                "harmonisation": steps + [{"step": "reader_note", "detail": n} for n in raw.notes],
-                "warnings": warnings,
-            }
-            del steps_names
+                log.info("%s", w)
             status = load_table(
                 con,
-                table,
-                dataset=name,
-                year=int(raw.year),
-                provenance=provenance,
+                prep.table,
+                dataset=prep.dataset,
+                year=prep.year,
+                provenance=prep.provenance,
                 replace=replace,
-                names=dimension_names(table),
+                names=dimension_names(prep.table),
             )
-            results.append(IngestResult(name, int(raw.year), status, str(raw.source), tuple(warnings)))
+            results.append(
+                IngestResult(prep.dataset, prep.year, status, str(raw.source), tuple(warnings))
+            )
         if progress:
             progress("done", len(raws), len(raws))
     return results
@@ -162,7 +123,9 @@ def query(
         return res.fetch_arrow_table() if as_ == "arrow" else res.df()
 
 
-def audit(*, db: str | os.PathLike | None = None, raise_on_violation: bool = False) -> dict[str, int]:
+def audit(
+    *, db: str | os.PathLike | None = None, raise_on_violation: bool = False
+) -> dict[str, int]:
     """Run every audit view; returns ``{audit name: number of violating rows}``.
 
     Raises
@@ -183,3 +146,132 @@ def audit(*, db: str | os.PathLike | None = None, raise_on_violation: bool = Fal
             "audit violations: " + ", ".join(f"{k} ({v} rows)" for k, v in bad.items())
         )
     return out
+
+
+_DECOMP_STEP = {"kww": "kww", "wwz": "wwz", "bm": "bm"}
+
+
+def decompose(
+    method: str,
+    *,
+    db: str | os.PathLike | None = None,
+    dataset: str,
+    exporter: str,
+    year: int | None = None,
+    importer: str | None = None,
+    by_sector: bool = False,
+    approach: str = "source",
+    perspective: str = "world",
+) -> pd.DataFrame:
+    """One exporter's decomposition (``kww``, ``wwz`` or ``bm``) as a wide table (terms as columns).
+
+    Years of ``dataset`` that lack the method's results are computed first.
+
+    Raises
+    ------
+    InputError
+        unknown method or exporter.
+    """
+    if method not in _DECOMP_STEP:
+        raise InputError(f"unknown method {method!r}; choose kww, wwz or bm")
+    table = {"kww": "decomp_kww", "wwz": "decomp_wwz", "bm": "decomp_bm"}[method]
+    with open_store(db) as con:
+        known = {
+            r[0]
+            for r in run_sql(
+                con, "SELECT country FROM countries WHERE dataset = ?", [dataset]
+            ).fetchall()
+        }
+        if not known:
+            raise InputError(f"dataset {dataset!r} is not in the store; run 'gvc ingest' first")
+        if exporter not in known:
+            raise InputError(f"exporter {exporter!r} is not a country of {dataset!r}")
+        todo = run_sql(
+            con,
+            "SELECT t.year FROM tables t LEFT JOIN results_log r ON r.dataset = t.dataset "
+            "AND r.year = t.year AND r.result = ? WHERE t.dataset = ? AND r.result IS NULL"
+            + (" AND t.year = ?" if year is not None else ""),
+            [table, dataset] + ([year] if year is not None else []),
+        ).fetchall()
+        for (y,) in todo:
+            _run.run(con, dataset, int(y), (_DECOMP_STEP[method],))
+        where = ["dataset = ?", "exporter = ?"]
+        params: list[Any] = [dataset, exporter]
+        if year is not None:
+            where.append("year = ?")
+            params.append(year)
+        keys = ["year"]
+        if method in ("wwz", "bm"):
+            if importer:
+                where.append("importer = ?")
+                params.append(importer)
+            keys.append("importer")
+            if by_sector:
+                keys.append("export_sector")
+        if method == "bm":
+            where += ["approach = ?", "perspective = ?"]
+            params += [approach, perspective]
+        sql = (
+            f"SELECT {', '.join(keys)}, term, sum(value) AS value FROM {table} "
+            f"WHERE {' AND '.join(where)} GROUP BY ALL"
+        )
+        long = run_sql(con, sql, params, obj=table).df()
+    if long.empty:
+        return long
+    wide = long.pivot_table(index=keys, columns="term", values="value", aggfunc="sum")
+    order = _TERM_ORDER[method]
+    wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna(0.0)
+    return wide.reset_index()
+
+
+_TERM_ORDER = {
+    "kww": [
+        "DVA_FIN",
+        "DVA_INT",
+        "DVA_INTrex",
+        "RDV_FIN",
+        "RDV_INT",
+        "DDC",
+        "FVA_FIN",
+        "FVA_INT",
+        "FDC",
+        "VAX",
+        "DVA",
+        "RDV",
+        "FVA",
+        "PDC",
+    ],
+    "wwz": [
+        "DVA_FIN",
+        "DVA_INT",
+        "DVA_INTrexI1",
+        "DVA_INTrexF",
+        "DVA_INTrexI2",
+        "RDV_INT",
+        "RDV_FIN",
+        "RDV_FIN2",
+        "OVA_FIN",
+        "MVA_FIN",
+        "OVA_INT",
+        "MVA_INT",
+        "DDC_FIN",
+        "DDC_INT",
+        "ODC",
+        "MDC",
+    ],
+    "bm": [
+        "GEXP",
+        "DC",
+        "FC",
+        "DVA",
+        "DDC",
+        "FVA",
+        "FDC",
+        "DAVAX",
+        "VAX",
+        "REF",
+        "GVC",
+        "GVCB",
+        "GVCF",
+    ],
+}

@@ -8,7 +8,6 @@ Exit codes: see :data:`gvc.errors.EXIT_CODES` (0 ok, 1 internal error, 2 bad inp
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -67,11 +66,19 @@ def cmd_ingest(a: argparse.Namespace) -> int:
     from gvc import api
 
     res = api.ingest(
-        a.path, db=a.db, format=a.format, dataset=a.dataset, year=a.year, replace=a.replace,
+        a.path,
+        db=a.db,
+        format=a.format,
+        dataset=a.dataset,
+        year=a.year,
+        replace=a.replace,
         progress=_Progress(),
     )
     for r in res:
-        print(f"{r.status:8s} {r.dataset} {r.year}  ({r.source})")
+        note = f"; {len(r.warnings)} warnings recorded" if r.warnings else ""
+        print(f"{r.status:8s} {r.dataset} {r.year}  ({r.source}{note})")
+    if any(r.warnings for r in res):
+        print("warnings and harmonisation steps: gvc sql \"SELECT year, warnings, harmonisation FROM tables\"")
     return 0
 
 
@@ -131,7 +138,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
     print("\nDomestic value-added share of gross exports (V B E-hat):")
     _print_frame(rep.dva_shares)
     print("\nAudits: " + ", ".join(f"{k}={v}" for k, v in rep.audits.items()))
-    print("\nQuery it: gvc sql \"SELECT * FROM vax WHERE year = 2011 ORDER BY vax DESC LIMIT 10\"")
+    print('\nQuery it: gvc sql "SELECT * FROM vax WHERE year = 2011 ORDER BY vax DESC LIMIT 10"')
     return 0 if not any(rep.audits.values()) else 6
 
 
@@ -153,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", default="auto", choices=["auto", "long", "oecd-icio", "wiod2016"])
     s.add_argument("--dataset", help="dataset name (default: derived from the path)")
     s.add_argument("--year", type=int, help="only this year")
-    s.add_argument("--replace", action="store_true", help="overwrite a year ingested from another file")
+    s.add_argument(
+        "--replace", action="store_true", help="overwrite a year ingested from another file"
+    )
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("run", parents=[common], help="compute indicators for stored tables")
@@ -168,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--output", "-o", help="write to this file (needed for parquet)")
     s.set_defaults(func=cmd_sql)
 
-    s = sub.add_parser("audit", parents=[common], help="run the audit queries (exit 6 on violation)")
+    s = sub.add_parser(
+        "audit", parents=[common], help="run the audit queries (exit 6 on violation)"
+    )
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("tables", parents=[common], help="list the ingested tables")
@@ -178,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", parents=[common], help="ingest the embedded WIOD 2013 and report")
     s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
     s.set_defaults(func=cmd_demo)
+
+    import importlib
+
+    from gvc.commands import MODULES
+
+    for mod in MODULES:
+        importlib.import_module(mod).add_commands(sub, common)
     return p
 
 
@@ -196,14 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gvc: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gvc: interrupted; the store is unchanged for the step that was running", file=sys.stderr)
+        print(
+            "gvc: interrupted; the store is unchanged for the step that was running",
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the CLI must print one line, not a traceback
         if a.debug:
             raise
-        print(f"gvc: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
+        print(
+            f"gvc: internal error: {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr
+        )
         return 1
 
 

@@ -44,7 +44,7 @@ def demo(
     first, last = done[0], done[-1]
     top = api.query(
         "SELECT origin_country AS origin, dest_country AS destination, "
-        "round(value / 1000, 1) AS \"value added (USD bn)\" "
+        'round(value / 1000, 1) AS "value added (USD bn)" '
         "FROM top_va_flows('wiod2013', ?, 10)",
         [last],
         db=db,

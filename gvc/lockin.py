@@ -41,9 +41,9 @@ import scipy.linalg as sla
 from gvc.errors import InputError
 from gvc.kernels.blocks import country_of, total_exports
 from gvc.kernels.leontief import (
-    leontief_lu,
     domestic_blocks,
     input_coefficients,
+    leontief_lu,
     local_inverses,
     value_added_coefficients,
 )

@@ -14,7 +14,9 @@ def _find(name: str) -> Path:
     source = _PKG.parent / name
     if source.is_dir():
         return source
-    raise FileNotFoundError(f"gvc: cannot find the {name}/ directory (looked in {packaged}, {source})")
+    raise FileNotFoundError(
+        f"gvc: cannot find the {name}/ directory (looked in {packaged}, {source})"
+    )
 
 
 def queries_dir() -> Path:

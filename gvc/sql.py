@@ -116,9 +116,7 @@ def register_queries(con: duckdb.DuckDBPyConnection) -> list[str]:
         run_sql(con, obj.body, obj=f"queries/{obj.path.name}")
         if obj.kind in {"view", "audit"}:
             if obj.doc:
-                run_sql(
-                    con, f"COMMENT ON VIEW {obj.name} IS {_quote(obj.doc)}", obj=obj.name
-                )
+                run_sql(con, f"COMMENT ON VIEW {obj.name} IS {_quote(obj.doc)}", obj=obj.name)
             for col, text in obj.columns.items():
                 run_sql(
                     con,

@@ -109,7 +109,9 @@ def fetch_one(
     return rows[0] if rows else None
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the store (creating file and schema when writable) and register the SQL views.
 
     Raises
@@ -141,9 +143,8 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables (idempotent) and (re)register the views and macros of ``queries/``."""
     from gvc import __version__
-    from gvc.sql import register_queries
-
     from gvc.indicators.registry import all_facts_ddl
+    from gvc.sql import register_queries
 
     with transaction(con):
         for stmt in DDL + all_facts_ddl():
@@ -192,7 +193,9 @@ def open_store(
         con.close()
 
 
-def list_tables(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> list[tuple[str, int]]:
+def list_tables(
+    con: duckdb.DuckDBPyConnection, dataset: str | None = None
+) -> list[tuple[str, int]]:
     """``(dataset, year)`` pairs in the store, optionally for one dataset."""
     sql = "SELECT dataset, year FROM tables"
     params: list[Any] = []

@@ -66,9 +66,7 @@ def compute_wwz_third(d: Derived) -> dict[str, pa.Table]:
     t = d.table
     split = wwz_reexport_split(t.Z, d.Y, t.x, t.va, t.G, t.N, B=d.B, L=d.L)
     split = {k: v for k, v in split.items() if k in REEXPORT_SPLIT_TERMS}
-    return {
-        "decomp_wwz_third": long_by_term(split, ("export_node", "importer_pos", "third_pos"))
-    }
+    return {"decomp_wwz_third": long_by_term(split, ("export_node", "importer_pos", "third_pos"))}
 
 
 def compute_bm(d: Derived) -> dict[str, pa.Table]:
@@ -76,9 +74,7 @@ def compute_bm(d: Derived) -> dict[str, pa.Table]:
     t = d.table
     parts = []
     for approach, perspective in BM_VARIANTS:
-        terms = bm(
-            t.Z, d.Y, t.x, t.va, t.G, t.N, approach=approach, perspective=perspective, B=d.B
-        )
+        terms = bm(t.Z, d.Y, t.x, t.va, t.G, t.N, approach=approach, perspective=perspective, B=d.B)
         parts.append(
             long_by_term(
                 terms,

@@ -35,16 +35,32 @@ def compute_steps(d: Derived, steps: Iterable[str]) -> dict[str, tuple[pa.Table,
 
 
 def write_results(
-    con: duckdb.DuckDBPyConnection, dataset: str, year: int, results: dict[str, tuple[pa.Table, float]]
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    year: int,
+    results: dict[str, tuple[pa.Table, float]],
 ) -> None:
     """Replace the rows of each result table for ``(dataset, year)`` in one transaction."""
     from gvc import __version__
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with transaction(con):
+        # only tables computed before for this (dataset, year) can hold rows to replace
+        done_before = {
+            r[0]
+            for r in run_sql(
+                con,
+                "SELECT result FROM results_log WHERE dataset = ? AND year = ?",
+                [dataset, year],
+                obj="results_log",
+            ).fetchall()
+        }
         for tname, (tab, sec) in results.items():
             target = f"facts.{tname}"
-            run_sql(con, f"DELETE FROM {target} WHERE dataset = ? AND year = ?", [dataset, year])
+            if tname in done_before:
+                run_sql(
+                    con, f"DELETE FROM {target} WHERE dataset = ? AND year = ?", [dataset, year]
+                )
             insert_arrow(con, target, dataset, year, tab)
             run_sql(
                 con,
@@ -74,7 +90,9 @@ def run(
     targets = [(d, y) for d, y in list_tables(con, dataset) if year is None or y == year]
     if not targets:
         what = f"dataset {dataset!r}" if dataset else "the store"
-        raise SchemaError(f"nothing to run: {what} holds no table" + (f" for {year}" if year else ""))
+        raise SchemaError(
+            f"nothing to run: {what} holds no table" + (f" for {year}" if year else "")
+        )
     done = []
     for k, (d, y) in enumerate(targets):
         if progress:

@@ -8,10 +8,8 @@ the old rows and every result computed from them go, in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -22,20 +20,6 @@ from gvc.store import fetch_one, run_sql, transaction
 from gvc.table import IOTable
 
 log = logging.getLogger(__name__)
-
-
-def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """sha256 of a file, or of the sorted files of a directory (names and contents)."""
-    p = Path(path)
-    h = hashlib.sha256()
-    files = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
-    for f in files:
-        if p.is_dir():
-            h.update(str(f.relative_to(p)).encode())
-        with open(f, "rb") as fh:
-            while block := fh.read(chunk):
-                h.update(block)
-    return h.hexdigest()
 
 
 def existing_sha(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> str | None:
@@ -64,7 +48,12 @@ def load_table(
     sha = provenance["file_sha256"]
     old = existing_sha(con, dataset, year)
     if old == sha:
-        log.info("%s %s: already ingested from the same file (sha256 %s), skipped", dataset, year, sha[:12])
+        log.info(
+            "%s %s: already ingested from the same file (sha256 %s), skipped",
+            dataset,
+            year,
+            sha[:12],
+        )
         return "skipped"
     if old is not None and not replace:
         raise InputError(
@@ -212,7 +201,9 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, table: IOTable, dataset: str, 
         "facts.intermediate",
         dataset,
         year,
-        pa.table({"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}),
+        pa.table(
+            {"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}
+        ),
     )
     i, c = np.nonzero(table.Y_detail)
     insert_arrow(

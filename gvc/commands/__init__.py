@@ -1,0 +1,7 @@
+"""CLI command groups beyond the core ones; each module defines ``add_commands(sub, common)``.
+
+A module here only parses arguments and calls one public function (no logic), like
+:mod:`gvc.cli`. Add a module's name to ``MODULES`` to register it.
+"""
+
+MODULES: tuple[str, ...] = ("gvc.commands.decompose",)

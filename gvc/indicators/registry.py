@@ -8,24 +8,13 @@ pipelines to compute them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import pyarrow as pa
+import importlib
 
 from gvc.indicators import core, decomposition, participation
-from gvc.indicators.derived import Derived
+from gvc.indicators.step import Step
 
-
-@dataclass(frozen=True)
-class Step:
-    """A named computation and the ``facts.<table>`` DDL of each table it writes."""
-
-    name: str
-    compute: Callable[[Derived], dict[str, pa.Table]]
-    facts_ddl: dict[str, str]
-    doc: str
-
+#: modules that define ``STEPS: dict[str, Step]`` of their own (merged below)
+EXTRA_STEP_MODULES: tuple[str, ...] = ("gvc.indicators.embeddedness",)
 
 STEPS: dict[str, Step] = {
     "core": Step(
@@ -71,6 +60,9 @@ STEPS: dict[str, Step] = {
         "GVC participation (WWYZ, Koopman), position, production length, up/downstreamness",
     ),
 }
+
+for _mod in EXTRA_STEP_MODULES:
+    STEPS.update(importlib.import_module(_mod).STEPS)
 
 DEFAULT_STEPS: tuple[str, ...] = ("core", "wwz", "kww", "bm", "tiva", "participation")
 """Steps of a plain ``gvc run``; ``wwz_third`` is on request (it is G times larger)."""

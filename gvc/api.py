@@ -104,10 +104,14 @@ def run(
     year: int | None = None,
     steps: Iterable[str] = DEFAULT_STEPS,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> list[tuple[str, int, dict[str, int]]]:
-    """Compute indicator ``steps`` for the stored tables (all, one dataset, or one year)."""
+    """Compute indicator ``steps`` for the stored tables (all, one dataset, or one year).
+
+    Steps already up to date are skipped unless ``force``.
+    """
     with open_store(db) as con:
-        return _run.run(con, dataset, year, steps, progress)
+        return _run.run(con, dataset, year, steps, progress, force=force)
 
 
 def query(

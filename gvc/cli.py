@@ -59,7 +59,7 @@ def _print_frame(df, fmt: str = "table", output: str | None = None) -> None:
         tmp.write_text(text + ("\n" if not text.endswith("\n") else ""))
         tmp.replace(output)
     else:
-        print(text)
+        print(text, end="" if text.endswith("\n") else "\n")
 
 
 def cmd_ingest(a: argparse.Namespace) -> int:
@@ -86,8 +86,13 @@ def cmd_run(a: argparse.Namespace) -> int:
     from gvc import api
 
     steps = tuple(a.steps.split(",")) if a.steps else api.DEFAULT_STEPS
-    done = api.run(db=a.db, dataset=a.dataset, year=a.year, steps=steps, progress=_Progress())
+    done = api.run(
+        db=a.db, dataset=a.dataset, year=a.year, steps=steps, progress=_Progress(), force=a.force
+    )
     for d, y, tables in done:
+        if not tables:
+            print(f"up to date {d} {y}")
+            continue
         print(f"computed {d} {y}: " + ", ".join(f"{t} ({n:,} rows)" for t, n in tables.items()))
     return 0
 
@@ -168,7 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("run", parents=[common], help="compute indicators for stored tables")
     s.add_argument("--dataset")
     s.add_argument("--year", type=int)
-    s.add_argument("--steps", help="comma-separated steps (default: core)")
+    s.add_argument(
+        "--steps",
+        help="comma-separated steps (default: core,wwz,kww,bm,tiva,participation; "
+        "also wwz_third and the embeddedness steps)",
+    )
+    s.add_argument("--force", action="store_true", help="recompute steps that are up to date")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("sql", parents=[common], help="run a SQL query on the store")

@@ -71,7 +71,8 @@ def test_wiod2013_all_years():
 
 def test_wiod2013_single_file_and_csv_agree(tmp_path):
     df = pd.read_parquet(WIOD2013 / "wiot_2005.parquet")
-    df = df[df["row_country"].isin(["AUS", "CHN", "USA"])]
+    keep = ["AUS", "CHN", "USA"]
+    df = df[df["row_country"].isin(keep) & df["col_country"].isin(keep)]
     pq_path, csv = tmp_path / "wiot_2005.parquet", tmp_path / "wiot_2005.csv"
     df.to_parquet(pq_path, index=False)
     df.to_csv(csv, index=False)

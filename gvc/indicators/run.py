@@ -70,23 +70,47 @@ def write_results(
             )
 
 
+def up_to_date_steps(
+    con: duckdb.DuckDBPyConnection, dataset: str, year: int, steps: Iterable[str]
+) -> set[str]:
+    """Steps whose every table was computed after the table was ingested, by this gvc version."""
+    from gvc import __version__
+
+    rows = run_sql(
+        con,
+        "SELECT r.result FROM results_log r JOIN tables t USING (dataset, year) "
+        "WHERE r.dataset = ? AND r.year = ? AND r.computed_at >= t.ingested_at "
+        "AND r.gvc_version = ?",
+        [dataset, year, __version__],
+        obj="results_log",
+    ).fetchall()
+    have = {r[0] for r in rows}
+    return {s for s in steps if s in STEPS and set(STEPS[s].facts_ddl) <= have}
+
+
 def run(
     con: duckdb.DuckDBPyConnection,
     dataset: str | None = None,
     year: int | None = None,
     steps: Iterable[str] = DEFAULT_STEPS,
     progress: Callable[[str, int, int], None] | None = None,
+    force: bool = False,
 ) -> list[tuple[str, int, dict[str, int]]]:
     """Compute ``steps`` for every stored table matching ``dataset``/``year``.
 
-    Each ``(dataset, year)`` is read, computed and written in its own transaction, so a failure
-    in one year leaves the others' results (and its own previous ones) intact.
+    Steps already computed for a table (after its ingest, by this gvc version) are skipped
+    unless ``force``. Each ``(dataset, year)`` is read, computed and written in its own
+    transaction, so a failure in one year leaves the others' results (and its own previous
+    ones) intact.
 
     Returns
     -------
-    list of ``(dataset, year, {table: rows})``.
+    list of ``(dataset, year, {table: rows})`` for the tables computed (empty dict: skipped).
     """
     steps = tuple(steps)
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        raise SchemaError(f"unknown step {unknown[0]!r}; known: {', '.join(STEPS)}")
     targets = [(d, y) for d, y in list_tables(con, dataset) if year is None or y == year]
     if not targets:
         what = f"dataset {dataset!r}" if dataset else "the store"
@@ -97,9 +121,15 @@ def run(
     for k, (d, y) in enumerate(targets):
         if progress:
             progress(f"{d} {y}", k, len(targets))
+        fresh = set() if force else up_to_date_steps(con, d, y, steps)
+        todo = tuple(s for s in steps if s not in fresh)
+        if not todo:
+            log.info("%s %s: up to date, skipped", d, y)
+            done.append((d, y, {}))
+            continue
         t0 = time.perf_counter()
         table = read_iotable(con, d, y)
-        results = compute_steps(Derived(table), steps)
+        results = compute_steps(Derived(table), todo)
         write_results(con, d, y, results)
         log.info("%s %s: %s in %.2f s", d, y, ", ".join(results), time.perf_counter() - t0)
         done.append((d, y, {t: r.num_rows for t, (r, _) in results.items()}))

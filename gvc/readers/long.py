@@ -258,13 +258,30 @@ def _raw(
     notes: list[str],
 ) -> RawTable:
     countries = _first_appearance(cells["row_country"])
-    extra = [c for c in _first_appearance(cells["col_country"]) if c not in set(countries)]
-    countries += extra
+    col_countries = _first_appearance(cells["col_country"])
+    # a closed inter-country table has every country on both sides; a label on one side only
+    # is a typo or a truncated file, not a new country
+    only_rows = [c for c in countries if c not in set(col_countries)]
+    only_cols = [c for c in col_countries if c not in set(countries)]
+    if only_rows or only_cols:
+        side, bad = ("row_country", only_rows) if only_rows else ("col_country", only_cols)
+        other = "col_country" if side == "row_country" else "row_country"
+        raise InputError(
+            f"{source} ({y}): unknown country {bad[0]!r}: it appears as {side} but never as "
+            f"{other}" + (f" ({len(bad)} such labels)" if len(bad) > 1 else "")
+        )
     if sectors is None and len(inputs):
         sectors = _first_appearance(inputs["sector"])
         notes.append("sector order from the output/inputs file")
     if sectors is None:
         sectors = _first_appearance(cells["row_sector"])
+        used = set(_first_appearance(cells["col_item"]))
+        never_bought = [k for k in sectors if k not in used]
+        if never_bought:
+            # real tables have such rows (WIOD 2013 c35, private households): note, not error
+            notes.append(
+                f"sectors that sell but never buy intermediate inputs: {never_bought[:10]}"
+            )
     sec = set(sectors)
     fds = [c for c in _first_appearance(cells["col_item"]) if c not in sec]
     # the published order where the codes are known, else order of first appearance

@@ -1,0 +1,191 @@
+"""The gvc command line end to end on the embedded WIOD data and on bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import DATASETS, random_table
+from gvc.cli import main
+
+WIOD = DATASETS / "wiod2013"
+
+
+def _snapshot(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL"
+            ).fetchall()
+        ]
+        return {n: con.execute(f"SELECT count(*) FROM {n}").fetchall()[0][0] for n in names}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def wiod_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "gvc.duckdb"
+    assert main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(db)]) == 0
+    assert main(["run", "--db", str(db), "--steps", "core,kww"]) == 0
+    return db
+
+
+def test_sql_formats(wiod_db, capsys, tmp_path):
+    q = "SELECT exporter, round(dva_share, 6) AS s FROM export_va_content ORDER BY exporter LIMIT 3"
+    assert main(["sql", q, "--db", str(wiod_db), "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "exporter,s" and len(out) == 4
+    assert main(["sql", q, "--db", str(wiod_db), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["exporter"] for r in rows] == ["AUS", "AUT", "BEL"]
+    target = tmp_path / "x.parquet"
+    assert main(["sql", q, "--db", str(wiod_db), "--format", "parquet", "-o", str(target)]) == 0
+    assert pq.read_table(target).num_rows == 3
+
+
+def test_audit_passes_and_tables_lists(wiod_db, capsys):
+    assert main(["audit", "--db", str(wiod_db)]) == 0
+    assert "FAIL" not in capsys.readouterr().out
+    assert main(["tables", "--db", str(wiod_db)]) == 0
+    assert "wiod2013" in capsys.readouterr().out
+
+
+def test_ingest_twice_is_noop(wiod_db, capsys):
+    before = _snapshot(wiod_db)
+    assert main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(wiod_db)]) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert _snapshot(wiod_db) == before
+
+
+def test_run_again_is_up_to_date(wiod_db, capsys):
+    assert main(["run", "--db", str(wiod_db), "--steps", "core"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_audit_detects_tampering(tmp_path, capsys, wiod_db):
+    db = tmp_path / "t.duckdb"
+    shutil.copy(wiod_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE facts.va_flows SET value = value * 2 WHERE origin_node = 0")
+    con.close()
+    assert main(["audit", "--db", str(db)]) == 6
+    assert "FAIL audit_va_flows_sum" in capsys.readouterr().out
+
+
+def _bad_long_file(tmp_path, mutate):
+    """A clean long file (random productive table, 4 countries x 3 sectors), then mutated."""
+    t = random_table(11, G=4, N=3, F=2)
+    c, s = t.node_labels()
+    Z = pd.DataFrame(t.Z, index=pd.MultiIndex.from_arrays([c, s]),
+                     columns=pd.MultiIndex.from_arrays([c, s]))
+    Y = pd.DataFrame(t.Y_detail, index=Z.index, columns=pd.MultiIndex.from_product(
+        [t.countries, t.fd_categories]))
+    df = pd.concat([Z.stack([0, 1], future_stack=True), Y.stack([0, 1], future_stack=True)])
+    df = df.rename("value").rename_axis(
+        ["row_country", "row_sector", "col_country", "col_item"]).reset_index()
+    df.insert(0, "year", 1995)
+    df = mutate(df)
+    path = tmp_path / "bad_1995.parquet"
+    df.to_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.assign(value=d["value"].where(d.index != 5, -50.0)), "negative"),
+        (lambda d: d.assign(value=d["value"].where(d.index != 5, float("nan"))), "NaN"),
+        (lambda d: pd.concat([d, d.iloc[[7]]]), "duplicate"),
+        (lambda d: d.assign(row_country=d["row_country"].where(d.index != 3, "XXX")), "XXX"),
+        (lambda d: d.assign(col_country=d["col_country"].where(d.index != 3, "YYY")), "YYY"),
+    ],
+    ids=["negative", "nan", "duplicate", "unknown-row-country", "unknown-col-country"],
+)
+def test_bad_input_one_line_error_and_store_unchanged(tmp_path, capsys, wiod_db, mutate, message):
+    db = tmp_path / "s.duckdb"
+    shutil.copy(wiod_db, db)
+    before = _snapshot(db)
+    path = _bad_long_file(tmp_path, mutate)
+    rc = main(["ingest", str(path), "--dataset", "bad", "--db", str(db)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, err
+    assert len(err.splitlines()) == 1 and err.startswith("gvc: error:")
+    assert message.lower() in err.lower(), err
+    assert _snapshot(db) == before
+
+
+def test_truncated_and_empty_files(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    data = (WIOD / "wiot_1995.parquet").read_bytes()
+    trunc = tmp_path / "trunc_1995.parquet"
+    trunc.write_bytes(data[: len(data) // 2])
+    empty = tmp_path / "empty_1995.csv"
+    empty.write_text("")
+    for path in (trunc, empty):
+        rc = main(["ingest", str(path), "--db", str(db)])
+        err = capsys.readouterr().err.strip()
+        assert rc == 2 and len(err.splitlines()) == 1 and str(path.name) in err, err
+
+
+def test_wrong_format_flag(tmp_path, capsys):
+    rc = main(["ingest", str(WIOD / "wiot_1995.parquet"), "--format", "oecd-icio", "--db", str(tmp_path / "s.duckdb")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1, err
+
+
+def test_unbalanced_directory_table(tmp_path, capsys):
+    """A table whose given output differs from its row sums beyond tolerance is refused."""
+    d = tmp_path / "wiod"
+    d.mkdir()
+    shutil.copy(WIOD / "wiot_2011.parquet", d)
+    out = pq.read_table(WIOD / "output.parquet").to_pandas()
+    out = out[out["year"] == 2011].copy()
+    out["output"] = out["output"].astype("float64")
+    out.loc[out.index[10], "output"] = out["output"].iloc[10] * 1.5 + 1000
+    out.to_parquet(d / "output.parquet")
+    db = tmp_path / "s.duckdb"
+    rc = main(["ingest", str(d), "--db", str(db)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "balance" in err and len(err.splitlines()) == 1, err
+    assert not db.exists() or _snapshot(db).get("main.tables", 0) == 0
+
+
+def test_missing_file_and_store(tmp_path, capsys):
+    from gvc.store import connect
+
+    connect(tmp_path / "s.duckdb").close()
+    assert main(["ingest", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb")]) == 2
+    assert main(["sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")]) == 3
+    assert main(["sql", "SELECT * FROM no_such_view", "--db", str(tmp_path / "s.duckdb")]) == 4
+    errs = capsys.readouterr().err.strip().splitlines()
+    assert len(errs) == 3 and all(e.startswith("gvc: error:") for e in errs)
+
+
+def test_debug_shows_traceback(tmp_path):
+    with pytest.raises(Exception):
+        main(["ingest", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb"), "--debug"])
+
+
+def test_singular_table_is_numerical_error(tmp_path, capsys):
+    # one sector whose only input is its whole own output: I - A is singular
+    rows = [
+        (2000, "AAA", "s1", "AAA", "s1", 10.0),
+        (2000, "AAA", "s2", "AAA", "s2", 1.0),
+        (2000, "AAA", "s2", "AAA", "FD", 9.0),
+    ]
+    df = pd.DataFrame(rows, columns=["year", "row_country", "row_sector", "col_country", "col_item", "value"])
+    path = tmp_path / "sing_2000.csv"
+    df.to_csv(path, index=False)
+    db = tmp_path / "s.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    rc = main(["run", "--db", str(db), "--steps", "core"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 5 and "singular" in err, err

@@ -172,7 +172,7 @@ def test_failed_run_keeps_previous_results(tmp_path, monkeypatch):
 
         monkeypatch.setattr(runmod, "insert_arrow", failing)
         with pytest.raises(RuntimeError):
-            run(con)
+            run(con, force=True)
         assert _counts(con) == before
 
 
@@ -220,6 +220,15 @@ def test_second_writer_gets_lock_error(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_run_skips_up_to_date_steps_and_reingest_makes_them_stale(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as con:
+        _load(con, random_table(1))
+        assert run(con)[0][2]  # computed
+        assert run(con)[0][2] == {}  # up to date
+        _load(con, random_table(2), sha="1" * 64, replace=True)
+        assert "va_flows" in run(con)[0][2]
 
 
 def test_unknown_dataset_is_schema_error(tmp_path):

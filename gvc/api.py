@@ -63,7 +63,8 @@ def ingest(
         intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
     """
     from gvc.classifications import dimension_names
-    from gvc.ingestion.prepare import prepare
+    from gvc.ingestion.load import existing_sha
+    from gvc.ingestion.prepare import default_dataset_name, prepare, source_sha256
     from gvc.readers import read
 
     p = Path(path)
@@ -77,7 +78,13 @@ def ingest(
         for k, raw in enumerate(raws):
             if progress:
                 progress(f"ingest {raw.year}", k, len(raws))
-            prep, warnings = prepare(raw, p, dataset=dataset, options=options)
+            name = dataset or default_dataset_name(p, raw.format, raw.edition)
+            src = Path(raw.source) if Path(raw.source).exists() else p
+            if existing_sha(con, name, int(raw.year)) == source_sha256(src, int(raw.year)):
+                log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
+                results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
+                continue
+            prep, warnings = prepare(raw, p, dataset=name, options=options)
             for w in warnings:
                 log.info("%s", w)
             status = load_table(

@@ -29,6 +29,9 @@ FACTS_DDL = {
     "va_in_exports": """CREATE TABLE IF NOT EXISTS facts.va_in_exports (
         dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, source_node INTEGER NOT NULL,
         export_node INTEGER NOT NULL, value DOUBLE NOT NULL)""",
+    "export_va": """CREATE TABLE IF NOT EXISTS facts.export_va (
+        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, export_node INTEGER NOT NULL,
+        gross_exports DOUBLE NOT NULL, dva DOUBLE NOT NULL, fva DOUBLE NOT NULL)""",
     "gross_exports": """CREATE TABLE IF NOT EXISTS facts.gross_exports (
         dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, export_node INTEGER NOT NULL,
         importer_pos INTEGER NOT NULL, intermediate DOUBLE NOT NULL, final DOUBLE NOT NULL)""",
@@ -60,11 +63,24 @@ def compute_core(d: Derived) -> dict[str, pa.Table]:
     out["va_in_exports"] = pa.table(
         {"source_node": rows[nz], "export_node": cols[nz], "value": M[nz]}
     )
-    del M, nz
+    # domestic / foreign split of each exporting node's value-added content (column sums of
+    # the domestic and foreign blocks of V B E-hat)
+    own = country_of(G, t.N)
+    same = own[:, None] == own[exporting][None, :]
+    dva = np.where(same, M, 0.0).sum(axis=0)
+    out["export_va"] = pa.table(
+        {
+            "export_node": exporting.astype(np.int32),
+            "gross_exports": d.e[exporting],
+            "dva": dva,
+            "fva": M.sum(axis=0) - dva,
+        }
+    )
+    del M, nz, same
 
     E_int, E_fin = d.exports
-    own = country_of(G, t.N)[:, None] == np.arange(G)[None, :]
-    keep = ~own & ((E_int != 0) | (E_fin != 0))
+    own_col = country_of(G, t.N)[:, None] == np.arange(G)[None, :]
+    keep = ~own_col & ((E_int != 0) | (E_fin != 0))
     i, r = np.nonzero(keep)
     out["gross_exports"] = pa.table(
         {

@@ -1,0 +1,67 @@
+-- name: embeddedness_measures
+-- kind: view
+-- grain: measure
+-- doc: The measures of the embeddedness table (gvc/indicators/embeddedness.py MEASURES, kept equal by tests/test_embeddedness.py): how each aggregates to a user cluster (sum, weighted mean by another measure, or none) and what it means.
+-- column measure: measure name as in the embeddedness view
+-- column aggregation: sum | weighted | none (label-like, not aggregated)
+-- column weight: measure whose values weight the cluster mean (weighted only)
+-- column doc: one-line meaning
+CREATE OR REPLACE VIEW embeddedness_measures AS
+SELECT * FROM (VALUES
+    ('output', 'sum', NULL, 'gross output x'),
+    ('value_added', 'sum', NULL, 'value added va'),
+    ('gross_exports', 'sum', NULL, 'gross exports e (sales to other countries)'),
+    ('final_goods', 'sum', NULL, 'final goods produced, y = Y 1 (all destinations)'),
+    ('intermediate_inputs', 'sum', NULL, 'intermediate inputs bought, 1''Z'),
+    ('intermediate_sales', 'sum', NULL, 'intermediate sales, Z 1'),
+    ('bm_gvcb_share', 'weighted', 'gross_exports', 'Borin-Mancini backward GVC participation GVCB / GEXP'),
+    ('bm_gvcf_share', 'weighted', 'gross_exports', 'Borin-Mancini forward GVC participation GVCF / GEXP'),
+    ('bm_gvc_share', 'weighted', 'gross_exports', 'Borin-Mancini GVC / GEXP'),
+    ('fva_share', 'weighted', 'gross_exports', 'TiVA EXGR_FVASH, foreign VA / exports'),
+    ('gvc_forward', 'weighted', 'value_added', 'WWYZ GVCPt_f, GVC share of node VA'),
+    ('gvc_backward', 'weighted', 'output', 'WWYZ backward GVC share of a unit of final goods, v''L A^F B'),
+    ('pure_domestic_share', 'weighted', 'value_added', 'WWYZ V_D / va'),
+    ('traditional_trade_share', 'weighted', 'value_added', 'WWYZ V_RT / va'),
+    ('export_share', 'weighted', 'output', 'gross exports / gross output'),
+    ('domestic_input_share', 'weighted', 'intermediate_inputs', 'domestic share of intermediate inputs'),
+    ('domestic_sales_share', 'weighted', 'intermediate_sales', 'domestic share of intermediate sales'),
+    ('domestic_input_hhi', 'weighted', 'intermediate_inputs', 'Herfindahl of domestic suppliers (other nodes)'),
+    ('top_domestic_supplier_share', 'weighted', 'intermediate_inputs', 'share of the largest domestic supplier'),
+    ('top_domestic_supplier_pos', 'none', NULL, 'sector position of the largest domestic supplier'),
+    ('crossings_mean', 'weighted', 'value_added', 'mean border crossings of node VA'),
+    ('returns_mean', 'weighted', 'value_added', 'mean crossings back into origin country'),
+    ('countries_visited_mean', 'weighted', 'value_added', 'mean countries visited by node VA'),
+    ('znet_in_strength_full', 'sum', NULL, 'in_strength, full links, intermediate-flow network Z'),
+    ('znet_in_strength_foreign', 'sum', NULL, 'in_strength, foreign links, intermediate-flow network Z'),
+    ('znet_in_strength_domestic', 'sum', NULL, 'in_strength, domestic links, intermediate-flow network Z'),
+    ('znet_out_strength_full', 'sum', NULL, 'out_strength, full links, intermediate-flow network Z'),
+    ('znet_out_strength_foreign', 'sum', NULL, 'out_strength, foreign links, intermediate-flow network Z'),
+    ('znet_out_strength_domestic', 'sum', NULL, 'out_strength, domestic links, intermediate-flow network Z'),
+    ('znet_pagerank_full', 'sum', NULL, 'pagerank, full links, intermediate-flow network Z'),
+    ('znet_pagerank_foreign', 'sum', NULL, 'pagerank, foreign links, intermediate-flow network Z'),
+    ('znet_pagerank_domestic', 'sum', NULL, 'pagerank, domestic links, intermediate-flow network Z'),
+    ('znet_katz_full', 'weighted', 'output', 'katz, full links, intermediate-flow network Z'),
+    ('znet_katz_foreign', 'weighted', 'output', 'katz, foreign links, intermediate-flow network Z'),
+    ('znet_katz_domestic', 'weighted', 'output', 'katz, domestic links, intermediate-flow network Z'),
+    ('znet_eigenvector_full', 'weighted', 'output', 'eigenvector, full links, intermediate-flow network Z'),
+    ('znet_eigenvector_foreign', 'weighted', 'output', 'eigenvector, foreign links, intermediate-flow network Z'),
+    ('znet_eigenvector_domestic', 'weighted', 'output', 'eigenvector, domestic links, intermediate-flow network Z'),
+    ('vanet_in_strength_full', 'sum', NULL, 'in_strength, full links, value-added network'),
+    ('vanet_in_strength_foreign', 'sum', NULL, 'in_strength, foreign links, value-added network'),
+    ('vanet_in_strength_domestic', 'sum', NULL, 'in_strength, domestic links, value-added network'),
+    ('vanet_out_strength_full', 'sum', NULL, 'out_strength, full links, value-added network'),
+    ('vanet_out_strength_foreign', 'sum', NULL, 'out_strength, foreign links, value-added network'),
+    ('vanet_out_strength_domestic', 'sum', NULL, 'out_strength, domestic links, value-added network'),
+    ('vanet_pagerank_full', 'sum', NULL, 'pagerank, full links, value-added network'),
+    ('vanet_pagerank_foreign', 'sum', NULL, 'pagerank, foreign links, value-added network'),
+    ('vanet_pagerank_domestic', 'sum', NULL, 'pagerank, domestic links, value-added network'),
+    ('vanet_katz_full', 'weighted', 'output', 'katz, full links, value-added network'),
+    ('vanet_katz_foreign', 'weighted', 'output', 'katz, foreign links, value-added network'),
+    ('vanet_katz_domestic', 'weighted', 'output', 'katz, domestic links, value-added network'),
+    ('vanet_eigenvector_full', 'weighted', 'output', 'eigenvector, full links, value-added network'),
+    ('vanet_eigenvector_foreign', 'weighted', 'output', 'eigenvector, foreign links, value-added network'),
+    ('vanet_eigenvector_domestic', 'weighted', 'output', 'eigenvector, domestic links, value-added network'),
+    ('znet_betweenness_full', 'weighted', 'output', 'betweenness, full links, intermediate-flow network (opt-in)'),
+    ('znet_betweenness_foreign', 'weighted', 'output', 'betweenness, foreign links, intermediate-flow network (opt-in)'),
+    ('znet_betweenness_domestic', 'weighted', 'output', 'betweenness, domestic links, intermediate-flow network (opt-in)')
+) AS m(measure, aggregation, weight, doc)

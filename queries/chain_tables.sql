@@ -1,13 +1,14 @@
 -- name: chain_tables
 -- kind: macro
--- grain: dataset, chain (definitions); dataset, year, chain (results)
--- doc: Tables of value-chain definitions and their geography results (issue 4). Not a macro:
--- doc: the CREATE TABLE IF NOT EXISTS statements run with the schema, before the chain_* macros
--- doc: that read these tables are registered (DuckDB binds table macros at creation); the same
--- doc: text is run by gvc.indicators.geography.ensure_chain_tables. Results carry labels (they
--- doc: are small). Define a chain from SQL with INSERT INTO chains (dataset, chain,
--- doc: producers_countries, producers_sectors, destinations) VALUES ('wiod2013', 'ict_usa',
--- doc: NULL, ['c14'], ['USA']), then compute it with 'gvc chain run ict_usa --dataset wiod2013'.
+-- grain: chain
+-- doc: The chains defined for a dataset, with how many years (and which range) are computed.
+-- doc: Usage: SELECT * FROM chain_tables('wiod2013'). The file first creates (IF NOT EXISTS) the
+-- doc: tables chains, chain_geography, chain_totals and chain_paths, so they exist before the
+-- doc: chain_* macros that read them are registered (DuckDB binds table macros at creation);
+-- doc: gvc.indicators.geography.ensure_chain_tables runs the same text. Define a chain from SQL:
+-- doc: INSERT INTO chains (dataset, chain, producers_countries, producers_sectors, destinations)
+-- doc: VALUES ('wiod2013', 'ict_usa', NULL, ['c14'], ['USA']) (NULL = all), then compute it
+-- doc: with 'gvc chain run ict_usa --dataset wiod2013'.
 CREATE TABLE IF NOT EXISTS chains (
     dataset VARCHAR NOT NULL,
     chain VARCHAR NOT NULL,
@@ -91,4 +92,13 @@ COMMENT ON COLUMN chain_paths.crossings IS 'border crossings along the path, fin
 COMMENT ON COLUMN chain_paths.km IS 'great-circle km of the cross-border legs, final sale included';
 COMMENT ON COLUMN chain_paths.countries IS 'country of each stage, in order';
 COMMENT ON COLUMN chain_paths.sectors IS 'sector of each stage, in order';
-COMMENT ON COLUMN chain_paths.destination IS 'country of the final buyer'
+COMMENT ON COLUMN chain_paths.destination IS 'country of the final buyer';
+CREATE OR REPLACE MACRO chain_tables(ds) AS TABLE
+SELECT c.chain, c.producers_countries, c.producers_sectors, c.destinations, c.km_source,
+       c.created_at, count(t.year) AS years_computed, min(t.year) AS first_year,
+       max(t.year) AS last_year
+FROM chains c
+LEFT JOIN chain_totals t ON t.dataset = c.dataset AND t.chain = c.chain
+WHERE c.dataset = ds
+GROUP BY ALL
+ORDER BY c.chain

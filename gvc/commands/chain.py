@@ -1,9 +1,109 @@
-"""CLI commands of this group (to be written)."""
+"""``gvc chain``: define, run, list and report value chains (border crossings, km, paths).
+
+Each subcommand parses arguments and calls one function of :mod:`gvc.chains`.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 
+def _codes(text: str | None) -> list[str] | None:
+    """``"USA,CHN"`` -> ``["USA", "CHN"]``; ``None`` or ``"all"`` -> ``None`` (all)."""
+    if text is None or text.strip().lower() == "all":
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Register this group's subcommands (none yet)."""
+    """Register ``gvc chain define|run|report|list``."""
+    p = sub.add_parser(
+        "chain",
+        help="value chains: border crossings, km, countries and top paths",
+        description="A chain is the final demand for the products of some producing countries "
+        "and sectors, absorbed in some destination countries. Define it once, run it, report.",
+    )
+    csub = p.add_subparsers(dest="chain_command", required=True, metavar="SUBCOMMAND")
+
+    s = csub.add_parser("define", parents=[common], help="define (or redefine) a chain")
+    s.add_argument("name")
+    s.add_argument("--dataset", required=True)
+    s.add_argument("--producers-countries", help="comma-separated country codes, or all (default)")
+    s.add_argument("--producers-sectors", help="comma-separated sector codes, or all (default)")
+    s.add_argument("--destinations", help="comma-separated country codes, or all (default)")
+    s.add_argument("--km-source", default="natural_earth", choices=["natural_earth", "none"])
+    s.set_defaults(func=_define)
+
+    s = csub.add_parser("run", parents=[common], help="compute a defined chain for stored years")
+    s.add_argument("name")
+    s.add_argument("--dataset", required=True)
+    s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
+    s.add_argument("--paths", type=int, default=20, help="structural paths to keep (default 20)")
+    s.set_defaults(func=_run)
+
+    s = csub.add_parser(
+        "report", parents=[common], help="print a chain's results; --plot a picture"
+    )
+    s.add_argument("name")
+    s.add_argument("--dataset", required=True)
+    s.add_argument(
+        "--year", type=int, help="only this year (default: all years; paths of the latest)"
+    )
+    s.add_argument("--top", type=int, default=5, help="paths listed (default 5)")
+    s.add_argument("--plot", help="write a picture to this .png/.svg/.pdf file")
+    s.add_argument("--plot-kind", default="both", choices=["both", "map", "years"])
+    s.set_defaults(func=_report)
+
+    s = csub.add_parser("list", parents=[common], help="the chains defined for a dataset")
+    s.add_argument("--dataset", required=True)
+    s.set_defaults(func=_list)
+
+
+def _define(a: argparse.Namespace) -> int:
+    from gvc import chains
+
+    spec = chains.define(
+        a.name,
+        dataset=a.dataset,
+        producers_countries=_codes(a.producers_countries),
+        producers_sectors=_codes(a.producers_sectors),
+        destinations=_codes(a.destinations),
+        km_source=a.km_source,
+        db=a.db,
+    )
+    print(f"defined chain {spec.name} ({spec.dataset}): {spec.describe()}")
+    return 0
+
+
+def _run(a: argparse.Namespace) -> int:
+    from gvc import chains
+    from gvc.cli import _Progress
+
+    done = chains.run(
+        a.name, dataset=a.dataset, years=a.year, k=a.paths, db=a.db, progress=_Progress()
+    )
+    for year, counts in done:
+        print(
+            f"computed chain {a.name} {a.dataset} {year}: "
+            + ", ".join(f"{t} ({n:,} rows)" for t, n in counts.items())
+        )
+    return 0
+
+
+def _report(a: argparse.Namespace) -> int:
+    from gvc import chains
+
+    rep = chains.report(a.name, dataset=a.dataset, year=a.year, db=a.db)
+    print(chains.format_report(rep, year=a.year, top=a.top))
+    if a.plot:
+        out = chains.plot(rep, a.plot, year=a.year, kind=a.plot_kind)
+        print(f"\nwrote {out}")
+    return 0
+
+
+def _list(a: argparse.Namespace) -> int:
+    from gvc import chains
+
+    names = chains.chain_names(a.dataset, db=a.db)
+    print("\n".join(names) if names else f"(no chains defined for {a.dataset})")
+    return 0

@@ -1,0 +1,637 @@
+"""Chain geography: border crossings, returns, km, countries and top paths of a value chain.
+
+A **chain** is the final demand for the products of a set of producing nodes (countries and/or
+sectors, either may be "all"), absorbed in a set of destination countries (or all). For one
+stored table and one chain, :func:`chain_year` builds the chain's final demand ``y`` (n, R)
+(one column per destination country, rows outside the producing nodes set to zero), the
+country distance matrix and continents (:func:`country_geography`), and calls the kernels
+:func:`gvc.kernels.crossings.chain_moments`, :func:`gvc.kernels.paths.top_paths` and
+:func:`gvc.kernels.lengths.production_length` on the one Leontief inverse of the table.
+:func:`compute_chain` does this for the stored years and writes three labelled tables (DDL and
+column meanings in ``queries/chain_tables.sql``):
+
+* ``chain_geography(dataset, year, chain, origin_country, origin_sector, value_added,
+  crossings_mean, crossings_var, returns_mean, intercontinental_mean, km_mean,
+  countries_visited_mean)``: per value-added origin node with value in the chain;
+* ``chain_totals(dataset, year, chain, value_added, ..., countries_effective, countries_over,
+  production_length, pl_domestic, pl_border, pl_foreign)``: per chain and year;
+* ``chain_paths(dataset, year, chain, rank, path, value, share, crossings, km, countries,
+  sectors, destination)``: the ``k`` largest structural paths.
+
+Chain definitions live in ``chains(dataset, chain, producers_countries, producers_sectors,
+destinations, km_source, created_at)``; NULL lists mean "all".
+
+**Distances and continents** (``km_source = 'natural_earth'``). A table country is the Natural
+Earth centroid of its largest polygon (``datasets/geo/ne_country_centroids.parquet``,
+``centroid_main_lon/lat``; WIOD 2013's ``ROM`` is ISO ``ROU``). The rest-of-world aggregate
+(``RoW``/``ROW``) is the set of Natural Earth countries that are not table members (Antarctica
+and the "Seven seas" islands left out), weighted by their ``gdp_md_est``; its distance to a
+table country is the GDP-weighted mean great-circle distance
+(:func:`gvc.kernels.geo.group_distance_matrix`). Continents are Natural Earth's ``continent``;
+RoW gets its own label ``RoW``, so any crossing into or out of RoW counts as intercontinental
+(RoW of WIOD spans every continent; this rule overcounts rather than guesses). A label that is
+neither an ISO3 code of the file nor RoW raises :class:`~gvc.errors.InputError`; with
+``km_source = 'none'`` km and intercontinental legs are left NULL.
+
+**Production length of the chain.** :func:`gvc.kernels.lengths.production_length` applied to the
+chain's final demand by destination (n, G) gives, per origin, the WWYZ (2017b) induced output
+of each production type and its domestic / foreign GVC segments; chain totals are the sums of
+induced output over origins divided by the chain's value added:
+``production_length = v'B B y / v'B y``, ``pl_domestic`` = stages before the value first
+leaves its origin country (pure domestic and traditional-trade stages included),
+``pl_foreign`` = stages after it (``pl_domestic + pl_foreign = production_length``).
+``pl_border`` is the expected number of *intermediate* border crossings per unit of value
+added (``crossings_mean`` less the final sale ``v'B y^x / v'B y``); the kernel does not
+implement WWYZ's own border-crossing segment, so this is gvc's count, not the paper's.
+
+References
+----------
+Wang, Z., Wei, S.-J., Yu, X. & Zhu, K. (2017b). Characterizing global value chains: production
+length and upstreamness. NBER Working Paper 23261.
+Muradov, K. (2016). Counting borders in global value chains. 24th IIOA Conference, Seoul.
+See :mod:`gvc.kernels.crossings` and :mod:`gvc.kernels.paths` for the formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from gvc.errors import InputError, SchemaError
+from gvc.indicators.derived import Derived
+from gvc.indicators.inputs import read_iotable
+from gvc.kernels.crossings import chain_moments
+from gvc.kernels.geo import group_distance_matrix
+from gvc.kernels.lengths import production_length
+from gvc.kernels.paths import top_paths
+from gvc.paths import datasets_dir, queries_dir
+from gvc.store import fetch_one, list_tables, run_sql, transaction
+from gvc.table import IOTable
+
+log = logging.getLogger(__name__)
+
+KM_SOURCES = ("natural_earth", "none")
+ISO_ALIASES = {"ROM": "ROU"}
+"""Table codes that differ from the ISO3 code of the same country (WIOD 2013 writes ROM)."""
+REST_OF_WORLD = frozenset({"ROW", "RoW", "row"})
+RESULT_TABLES = ("chain_geography", "chain_totals", "chain_paths")
+_NOT_COUNTRIES = frozenset({"Antarctica", "Seven seas (open ocean)"})
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """A chain definition; ``None`` for a list means "all"."""
+
+    dataset: str
+    name: str
+    producers_countries: tuple[str, ...] | None = None
+    producers_sectors: tuple[str, ...] | None = None
+    destinations: tuple[str, ...] | None = None
+    km_source: str = "natural_earth"
+
+    def describe(self) -> str:
+        """One line: ``c14 of all countries, absorbed in USA``."""
+
+        def lst(x: tuple[str, ...] | None, what: str) -> str:
+            return f"all {what}" if x is None else ", ".join(x)
+
+        return (
+            f"products of {lst(self.producers_sectors, 'sectors')} made in "
+            f"{lst(self.producers_countries, 'countries')}, absorbed in "
+            f"{lst(self.destinations, 'countries')}"
+        )
+
+
+@dataclass(frozen=True)
+class CountryGeo:
+    """Geography of a table's countries: distances, continents, plotting points."""
+
+    countries: tuple[str, ...]
+    km: np.ndarray  # (G, G) km, zero diagonal
+    continent: tuple[str, ...]  # (G,) Natural Earth continent, "RoW" for the aggregate
+    continent_code: np.ndarray  # (G,) int codes of ``continent``
+    lon: np.ndarray  # (G,) degrees; RoW: GDP-weighted mean direction of its members
+    lat: np.ndarray
+
+
+# ------------------------------------------------------------------------------- store tables
+
+
+def ensure_chain_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``chains`` and the result tables if missing (the DDL of ``chain_tables.sql``)."""
+    from gvc.sql import parse_sql_file
+
+    body = parse_sql_file(queries_dir() / "chain_tables.sql").body
+    with transaction(con):
+        run_sql(con, body, obj="queries/chain_tables.sql")
+
+
+def _dataset_labels(con: duckdb.DuckDBPyConnection, dataset: str, dim: str) -> tuple[str, ...]:
+    col = {"countries": "country", "sectors": "sector"}[dim]
+    rows = run_sql(
+        con, f"SELECT {col} FROM {dim} WHERE dataset = ? ORDER BY position", [dataset], obj=dim
+    ).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+def _check_dataset(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
+    if fetch_one(con, "SELECT 1 FROM tables WHERE dataset = ? LIMIT 1", [dataset]) is None:
+        have = [r[0] for r in run_sql(con, "SELECT DISTINCT dataset FROM tables").fetchall()]
+        listed = ", ".join(sorted(have)) or "none"
+        raise SchemaError(f"dataset {dataset!r} is not in the store (datasets: {listed})")
+
+
+def _check_labels(
+    given: Sequence[str] | None, known: tuple[str, ...], what: str, dataset: str
+) -> tuple[str, ...] | None:
+    if given is None:
+        return None
+    given = tuple(dict.fromkeys(str(g) for g in given))
+    if not given:
+        raise InputError(f"chain definition: empty {what} list (omit it to mean all)")
+    unknown = [g for g in given if g not in known]
+    if unknown:
+        head = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+        raise InputError(f"unknown {what} {unknown[0]!r} in dataset {dataset!r} (known: {head})")
+    return given
+
+
+def define_chain(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    name: str,
+    *,
+    producers_countries: Sequence[str] | None = None,
+    producers_sectors: Sequence[str] | None = None,
+    destinations: Sequence[str] | None = None,
+    km_source: str = "natural_earth",
+) -> ChainSpec:
+    """Store (or replace) a chain definition; results of an older definition are deleted.
+
+    ``None`` for a list means all countries / sectors / destinations of the dataset.
+
+    Raises
+    ------
+    SchemaError
+        the dataset is not in the store.
+    InputError
+        an empty name, an unknown country or sector code, or an unknown ``km_source``.
+    """
+    if not name or not name.strip():
+        raise InputError("chain definition: the chain name is empty")
+    if km_source not in KM_SOURCES:
+        raise InputError(f"unknown km_source {km_source!r}; known: {', '.join(KM_SOURCES)}")
+    ensure_chain_tables(con)
+    _check_dataset(con, dataset)
+    countries = _dataset_labels(con, dataset, "countries")
+    sectors = _dataset_labels(con, dataset, "sectors")
+    spec = ChainSpec(
+        dataset,
+        name,
+        _check_labels(producers_countries, countries, "producing country", dataset),
+        _check_labels(producers_sectors, sectors, "producing sector", dataset),
+        _check_labels(destinations, countries, "destination country", dataset),
+        km_source,
+    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with transaction(con):
+        for t in RESULT_TABLES:
+            run_sql(con, f"DELETE FROM {t} WHERE dataset = ? AND chain = ?", [dataset, name], obj=t)
+        run_sql(
+            con,
+            "INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                dataset,
+                name,
+                _as_list(spec.producers_countries),
+                _as_list(spec.producers_sectors),
+                _as_list(spec.destinations),
+                km_source,
+                now,
+            ],
+            obj="chains",
+        )
+    log.info("chain %s/%s defined: %s", dataset, name, spec.describe())
+    return spec
+
+
+def _as_list(x: tuple[str, ...] | None) -> list[str] | None:
+    return None if x is None else list(x)
+
+
+def get_chain(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> ChainSpec:
+    """The stored definition of chain ``name`` of ``dataset``.
+
+    Raises
+    ------
+    SchemaError
+        no such chain (the message lists the dataset's chains).
+    """
+    ensure_chain_tables(con)
+    row = fetch_one(
+        con,
+        "SELECT producers_countries, producers_sectors, destinations, km_source "
+        "FROM chains WHERE dataset = ? AND chain = ?",
+        [dataset, name],
+        obj="chains",
+    )
+    if row is None:
+        have = [
+            r[0]
+            for r in run_sql(
+                con, "SELECT chain FROM chains WHERE dataset = ? ORDER BY 1", [dataset]
+            ).fetchall()
+        ]
+        raise SchemaError(
+            f"no chain {name!r} for dataset {dataset!r} "
+            f"(defined: {', '.join(have) or 'none'}; use 'gvc chain define')"
+        )
+
+    def tup(x: list[str] | None) -> tuple[str, ...] | None:
+        return None if x is None else tuple(x)
+
+    return ChainSpec(dataset, name, tup(row[0]), tup(row[1]), tup(row[2]), row[3])
+
+
+# ------------------------------------------------------------------------------- geography
+
+
+@lru_cache(maxsize=1)
+def _natural_earth() -> pd.DataFrame:
+    path = datasets_dir() / "geo" / "ne_country_centroids.parquet"
+    if not path.exists():
+        raise InputError(f"{path}: Natural Earth centroids missing from the datasets directory")
+    return pd.read_parquet(path)
+
+
+def country_geography(countries: Sequence[str]) -> CountryGeo:
+    """Distances (km), continents and plotting points of a table's countries.
+
+    Rule (module docstring): a country is its Natural Earth main-polygon centroid; ``RoW`` is
+    the GDP-weighted (``gdp_md_est``) set of Natural Earth countries not in the table, and
+    its distance to a country the weighted mean great-circle distance; its continent is
+    ``"RoW"``. Distances are haversine on the IUGG mean sphere (:mod:`gvc.kernels.geo`).
+
+    Parameters
+    ----------
+    countries : table country codes (ISO3, ``ROM`` accepted for Romania, ``RoW``/``ROW``).
+
+    Returns
+    -------
+    CountryGeo
+
+    Raises
+    ------
+    InputError
+        a code is neither an ISO3 code of the Natural Earth file nor the rest of the world.
+
+    Examples
+    --------
+    >>> g = country_geography(["FRA", "DEU", "RoW"])
+    >>> g.continent
+    ('Europe', 'Europe', 'RoW')
+    >>> bool(0 < g.km[0, 1] < 1000 and g.km[0, 2] > g.km[0, 1])
+    True
+    """
+    ne = _natural_earth()
+    iso = [ISO_ALIASES.get(c, c) for c in countries]
+    by_iso = ne.set_index("iso3")
+    members = set(iso)
+    lon: list[float] = []
+    lat: list[float] = []
+    group: list[int] = []
+    weight: list[float] = []
+    continent: list[str] = []
+    for g, code in enumerate(iso):
+        if code in REST_OF_WORLD:
+            rest = ne[
+                ~ne["iso3"].isin(members)
+                & ~ne["continent"].isin(_NOT_COUNTRIES)
+                & (ne["gdp_md_est"].fillna(0.0) > 0)
+            ]
+            if rest.empty:
+                raise InputError(f"country {countries[g]!r}: no Natural Earth country left for RoW")
+            lon += rest["centroid_main_lon"].tolist()
+            lat += rest["centroid_main_lat"].tolist()
+            weight += rest["gdp_md_est"].tolist()
+            group += [g] * len(rest)
+            continent.append("RoW")
+        elif code in by_iso.index:
+            r = by_iso.loc[code]
+            lon.append(float(r["centroid_main_lon"]))
+            lat.append(float(r["centroid_main_lat"]))
+            weight.append(1.0)
+            group.append(g)
+            continent.append(str(r["continent"]))
+        else:
+            raise InputError(
+                f"country {countries[g]!r} has no Natural Earth centroid "
+                "(not an ISO3 code or RoW); define the chain with km_source 'none'"
+            )
+    lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(weight)
+    grp = np.array(group, dtype=np.intp)
+    G = len(countries)
+    km = group_distance_matrix(lon_a, lat_a, grp, w, n_groups=G)
+    # plotting point of a group: direction of the weighted mean of its unit vectors
+    ll, pp = np.radians(lon_a), np.radians(lat_a)
+    xyz = np.stack([np.cos(pp) * np.cos(ll), np.cos(pp) * np.sin(ll), np.sin(pp)], axis=1)
+    S = np.zeros((G, len(grp)))
+    S[grp, np.arange(len(grp))] = w
+    m = S @ xyz
+    plon = np.degrees(np.arctan2(m[:, 1], m[:, 0]))
+    plat = np.degrees(np.arctan2(m[:, 2], np.hypot(m[:, 0], m[:, 1])))
+    labels, codes = np.unique(np.array(continent), return_inverse=True)
+    del labels
+    return CountryGeo(tuple(countries), km, tuple(continent), codes, plon, plat)
+
+
+# ------------------------------------------------------------------------------- computation
+
+
+def chain_final_demand(table: IOTable, spec: ChainSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The chain's final demand ``y`` (n, R), one column per destination, and their countries.
+
+    ``y[i, r] = Y[i, dest_r]`` (categories summed) for producing nodes ``i``, 0 elsewhere.
+
+    Raises
+    ------
+    InputError
+        a code of the definition is not in the table.
+    """
+    G, N = table.G, table.N
+    cpos = {c: k for k, c in enumerate(table.countries)}
+    spos = {s: k for k, s in enumerate(table.sectors)}
+
+    def positions(x: tuple[str, ...] | None, pos: dict[str, int], what: str) -> np.ndarray:
+        if x is None:
+            return np.arange(len(pos))
+        missing = [c for c in x if c not in pos]
+        if missing:
+            raise InputError(f"chain {spec.name!r}: {what} {missing[0]!r} is not in the table")
+        return np.array([pos[c] for c in x], dtype=np.intp)
+
+    pc = np.zeros(G, dtype=bool)
+    pc[positions(spec.producers_countries, cpos, "producing country")] = True
+    ps = np.zeros(N, dtype=bool)
+    ps[positions(spec.producers_sectors, spos, "producing sector")] = True
+    mask = (pc[:, None] & ps[None, :]).reshape(-1)
+    dest = positions(spec.destinations, cpos, "destination country")
+    y = table.Y[:, dest] * mask[:, None]
+    return y, dest
+
+
+def _path_text(nodes: Sequence[int], dest: int, countries: Sequence[str], sectors: Sequence[str]):
+    N = len(sectors)
+    cs = [countries[j // N] for j in nodes]
+    ss = [sectors[j % N] for j in nodes]
+    text = " -> ".join(f"{c}/{s}" for c, s in zip(cs, ss, strict=True)) + f" -> [{countries[dest]}]"
+    return text, cs, ss
+
+
+def chain_year(
+    table: IOTable,
+    spec: ChainSpec,
+    *,
+    derived: Derived | None = None,
+    geo: CountryGeo | None = None,
+    k: int = 20,
+    share_threshold: float = 0.005,
+) -> dict[str, pd.DataFrame]:
+    """Geography of one chain on one table: ``{chain_geography, chain_totals, chain_paths}``.
+
+    Frames carry labels and no ``dataset``/``year``/``chain`` columns (the writer adds them).
+    Formulas: :func:`gvc.kernels.crossings.chain_moments` (per origin and totals),
+    :func:`gvc.kernels.paths.top_paths` (``k`` paths), production length as in the module
+    docstring.
+
+    Parameters
+    ----------
+    table : the input-output table.
+    spec : the chain definition.
+    derived : the table's :class:`Derived` cache (reuses its ``B``).
+    geo : :func:`country_geography` of the table's countries (computed when None and
+        ``spec.km_source == 'natural_earth'``).
+    k : number of structural paths.
+    share_threshold : origin-country share for ``countries_over``.
+
+    Returns
+    -------
+    dict of pandas DataFrames.
+    """
+    d = derived or Derived(table)
+    G, N, n = table.G, table.N, table.n
+    if geo is None and spec.km_source == "natural_earth":
+        geo = country_geography(table.countries)
+    km = None if geo is None else geo.km
+    cont = None if geo is None else geo.continent_code
+    y, dest = chain_final_demand(table, spec)
+    c = np.repeat(np.arange(G), N)
+    A, B, v = d.A, d.B, d.v
+    m = chain_moments(
+        A,
+        B,
+        v,
+        y,
+        c,
+        dest_countries=dest,
+        km=km,
+        continent_of_country=cont,
+        share_threshold=share_threshold,
+    )
+    nan = np.full(n, np.nan)
+    va = m["va"]
+    keep = np.flatnonzero((va != 0) & np.isfinite(m["crossings_mean"]))
+    node_c, node_s = np.divmod(np.arange(n), N)
+    geo_df = pd.DataFrame(
+        {
+            "origin_country": np.array(table.countries, dtype=object)[node_c[keep]],
+            "origin_sector": np.array(table.sectors, dtype=object)[node_s[keep]],
+            "value_added": va[keep],
+            "crossings_mean": m["crossings_mean"][keep],
+            "crossings_var": m["crossings_var"][keep],
+            "returns_mean": m["returns_mean"][keep],
+            "intercontinental_mean": m.get("intercontinental_mean", nan)[keep],
+            "km_mean": m.get("km_mean", nan)[keep],
+            "countries_visited_mean": m["countries_visited_mean"][keep],
+        }
+    )
+
+    # production length of the chain's y by destination country (n, G)
+    va_tot = float(va.sum())
+    Yc = np.zeros((n, G))
+    np.add.at(Yc.T, dest, y.T)
+    pl = production_length(table.Z, Yc, table.x, table.va, G, N, B=B)
+    V = sum(pl[f"Vv_{p}"] for p in ("D", "RT", "GVC_S", "GVC_C")).sum()
+    X_dom = (
+        pl["Xv_D"].sum()
+        + pl["Xv_RT"].sum()
+        + (pl["PLv_GVC_S_D"] * pl["Vv_GVC_S"]).sum()
+        + (pl["PLv_GVC_C_D"] * pl["Vv_GVC_C"]).sum()
+    )
+    X_for = (pl["PLv_GVC_S_F"] * pl["Vv_GVC_S"]).sum() + (pl["PLv_GVC_C_F"] * pl["Vv_GVC_C"]).sum()
+    # final sales that cross a border: y^x_j = sum_r y_jr [c_j != dest_r]
+    yx = (y * (c[:, None] != dest[None, :])).sum(axis=1)
+    final_leg = float(v @ (B @ yx)) / va_tot if va_tot else np.nan
+
+    def val(key: str) -> float:
+        return float(m[key]) if key in m else np.nan
+
+    totals = pd.DataFrame(
+        [
+            {
+                "value_added": va_tot,
+                "crossings_mean": val("chain_crossings_mean"),
+                "crossings_var": val("chain_crossings_var"),
+                "returns_mean": val("chain_returns_mean"),
+                "intercontinental_mean": val("chain_intercontinental_mean"),
+                "km_mean": val("chain_km_mean"),
+                "countries_visited_mean": val("chain_countries_visited_mean"),
+                "countries_effective": val("countries_effective"),
+                "countries_over": int(m["countries_over"]),
+                "production_length": (X_dom + X_for) / V if V else np.nan,
+                "pl_domestic": X_dom / V if V else np.nan,
+                "pl_border": val("chain_crossings_mean") - final_leg,
+                "pl_foreign": X_for / V if V else np.nan,
+            }
+        ]
+    )
+
+    paths = (
+        top_paths(A, v, y, k, dest_countries=dest, country_of_node=c, km=km, B=B, min_value=0.0)
+        if va_tot > 0
+        else []
+    )
+    rows = []
+    for rank, p in enumerate(paths, start=1):
+        text, cs, ss = _path_text(p.nodes, int(dest[p.column]), table.countries, table.sectors)
+        rows.append(
+            {
+                "rank": rank,
+                "path": text,
+                "value": p.value,
+                "share": p.value / va_tot if va_tot else np.nan,
+                "crossings": p.crossings,
+                "km": p.km,
+                "countries": cs,
+                "sectors": ss,
+                "destination": table.countries[int(dest[p.column])],
+            }
+        )
+    paths_df = pd.DataFrame(
+        rows,
+        columns=[
+            "rank",
+            "path",
+            "value",
+            "share",
+            "crossings",
+            "km",
+            "countries",
+            "sectors",
+            "destination",
+        ],
+    )
+    return {"chain_geography": geo_df, "chain_totals": totals, "chain_paths": paths_df}
+
+
+def write_chain_year(
+    con: duckdb.DuckDBPyConnection,
+    spec: ChainSpec,
+    year: int,
+    frames: dict[str, pd.DataFrame],
+) -> dict[str, int]:
+    """Replace the chain's rows of ``year`` in the three result tables, in one transaction."""
+    counts: dict[str, int] = {}
+    with transaction(con):
+        for t in RESULT_TABLES:
+            df = frames[t].copy()
+            df.insert(0, "chain", spec.name)
+            df.insert(0, "year", year)
+            df.insert(0, "dataset", spec.dataset)
+            run_sql(
+                con,
+                f"DELETE FROM {t} WHERE dataset = ? AND year = ? AND chain = ?",
+                [spec.dataset, year, spec.name],
+                obj=t,
+            )
+            con.register("_gvc_chain_rows", df)
+            try:
+                run_sql(con, f"INSERT INTO {t} BY NAME SELECT * FROM _gvc_chain_rows", obj=t)
+            finally:
+                con.unregister("_gvc_chain_rows")
+            counts[t] = len(df)
+    return counts
+
+
+def compute_chain(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    chain: str,
+    years: Sequence[int] | None = None,
+    *,
+    k: int = 20,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[tuple[int, dict[str, int]]]:
+    """Compute a stored chain for the stored years of ``dataset`` and write its tables.
+
+    Each year is read, computed and written in its own transaction (old rows of that
+    chain and year replaced), so a failure leaves earlier years written.
+
+    Parameters
+    ----------
+    con : a writable store connection.
+    dataset, chain : the dataset and the name of a chain defined with :func:`define_chain`.
+    years : years to compute (default: every stored year of the dataset).
+    k : number of structural paths kept per year.
+    progress : ``progress(label, done, total)`` callback.
+
+    Returns
+    -------
+    list of ``(year, {table: rows written})``.
+
+    Raises
+    ------
+    SchemaError
+        unknown dataset, chain or year.
+    InputError
+        the definition names a code the table lacks, or a country has no centroid.
+    """
+    _check_dataset(con, dataset)
+    spec = get_chain(con, dataset, chain)
+    stored = [y for _, y in list_tables(con, dataset)]
+    if years is None:
+        todo = stored
+    else:
+        missing = [y for y in years if y not in stored]
+        if missing:
+            raise SchemaError(
+                f"dataset {dataset!r} has no table for {missing[0]} "
+                f"(years: {stored[0]}-{stored[-1]})"
+            )
+        todo = sorted(set(years))
+    geo: CountryGeo | None = None
+    out = []
+    for i, year in enumerate(todo):
+        if progress:
+            progress(f"{chain} {year}", i, len(todo))
+        t0 = time.perf_counter()
+        table = read_iotable(con, dataset, year)
+        if geo is None and spec.km_source == "natural_earth":
+            geo = country_geography(table.countries)
+        frames = chain_year(table, spec, geo=geo, k=k)
+        counts = write_chain_year(con, spec, year, frames)
+        log.info(
+            "chain %s %s %s: %s in %.2f s", dataset, chain, year, counts, time.perf_counter() - t0
+        )
+        out.append((year, counts))
+    if progress:
+        progress("done", len(todo), len(todo))
+    return out

@@ -116,12 +116,19 @@ def load_rules(
     for layer in (user, overrides):
         if layer is None:
             continue
+        where = None
         if isinstance(layer, str | Path):
+            where = layer
             try:
                 layer = tomllib.loads(Path(layer).read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
                 raise InputError(f"cannot read lock-in rules file {layer}: {exc}") from exc
-        _merge(rules, layer)
+        try:
+            _merge(rules, layer)
+        except InputError as exc:
+            if where is None:
+                raise
+            raise InputError(f"{where}: {exc}") from exc
     return rules
 
 
@@ -762,6 +769,7 @@ def closed_cluster_flags(
     year: int,
     rules: Mapping[str, Any] | None = None,
     B: np.ndarray | None = None,
+    gvc_backward: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Flag user-defined clusters that trade mostly inside themselves with weak links abroad.
 
@@ -779,6 +787,8 @@ def closed_cluster_flags(
     dataset, year : labels written to the output.
     rules : nested rules (merged onto the defaults).
     B : optional precomputed global inverse, reused for ``gvc_backward``.
+    gvc_backward : optional (n,) node backward participation already computed
+        (:func:`node_metrics`), used instead of computing it again.
 
     Returns
     -------
@@ -801,8 +811,8 @@ def closed_cluster_flags(
     G, N = table.G, table.N
     Y = table.Y
     exports = total_exports(table.Z, Y, G, N)
-    gb = None
-    if p["backward_metric"] == "gvc_backward":
+    gb = gvc_backward
+    if p["backward_metric"] == "gvc_backward" and gb is None:
         gb = node_metrics(table.Z, Y, table.x, table.va, G, N, B=B)["gvc_backward"]
     cpos = {s: i for i, s in enumerate(table.countries)}
     spos = {s: i for i, s in enumerate(table.sectors)}

@@ -31,7 +31,6 @@ sys.path.insert(0, str(HERE))
 
 def phase(name: str, data: Path, G: int, N: int, F: int) -> dict:
     import numpy as np
-
     from synthetic import synthetic_arrays, to_frames
 
     out: dict = {"phase": name}
@@ -71,8 +70,20 @@ def phase(name: str, data: Path, G: int, N: int, F: int) -> dict:
 
 
 def run_child(name: str, data: Path, G: int, N: int, F: int) -> dict:
-    cmd = [sys.executable, __file__, "--phase", name, "--data", str(data),
-           "--G", str(G), "--N", str(N), "--F", str(F)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        "--data",
+        str(data),
+        "--G",
+        str(G),
+        "--N",
+        str(N),
+        "--F",
+        str(F),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     stdout = proc.stdout.read()
@@ -85,7 +96,9 @@ def run_child(name: str, data: Path, G: int, N: int, F: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--G", type=int, default=81)
     ap.add_argument("--N", type=int, default=45)
     ap.add_argument("--F", type=int, default=6)
@@ -99,7 +112,6 @@ def main() -> None:
         return
 
     import numpy as np
-
     from synthetic import write_long_table
 
     n = a.G * a.N
@@ -117,7 +129,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         write_long_table(data, a.G, a.N, a.F)
-        phases = ["numpy_inv", "gvc_ingest", "gvc_run"] + ([] if a.no_pymrio else ["pymrio_calc_all"])
+        phases = ["numpy_inv", "gvc_ingest", "gvc_run"] + (
+            [] if a.no_pymrio else ["pymrio_calc_all"]
+        )
         if a.all_steps:
             phases.append("gvc_run_all_steps")
         results = {p: run_child(p, data, a.G, a.N, a.F) for p in phases}

@@ -28,7 +28,10 @@ def synthetic_arrays(G: int, N: int, F: int = 6, seed: int = 0):
     col_dom = dom_share.sum(0)
     col_for = for_share.sum(0)
     total = rng.uniform(0.3, 0.7, n)
-    A = dom_share * (0.8 * total / col_dom)[None, :] + for_share * (0.2 * total / np.maximum(col_for, 1e-300))[None, :]
+    A = (
+        dom_share * (0.8 * total / col_dom)[None, :]
+        + for_share * (0.2 * total / np.maximum(col_for, 1e-300))[None, :]
+    )
     fd = rng.random((n, G * F))
     fd_c = np.repeat(np.arange(G), F)
     fd[c[:, None] == fd_c[None, :]] *= 40.0
@@ -38,7 +41,9 @@ def synthetic_arrays(G: int, N: int, F: int = 6, seed: int = 0):
     return Z, fd, x
 
 
-def write_long_table(directory: Path, G: int, N: int, F: int = 6, year: int = 2020, seed: int = 0) -> Path:
+def write_long_table(
+    directory: Path, G: int, N: int, F: int = 6, year: int = 2020, seed: int = 0
+) -> Path:
     """Write the synthetic table in gvc's long layout (``wiot_<year>.parquet``)."""
     Z, Yd, x = synthetic_arrays(G, N, F, seed)
     n = G * N
@@ -69,12 +74,16 @@ def write_long_table(directory: Path, G: int, N: int, F: int = 6, year: int = 20
     return path
 
 
-def to_frames(Z: np.ndarray, Yd: np.ndarray, G: int, N: int, F: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def to_frames(
+    Z: np.ndarray, Yd: np.ndarray, G: int, N: int, F: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """pymrio-style labelled DataFrames of the same arrays."""
     idx = pd.MultiIndex.from_product(
-        [[f"C{s:02d}" for s in range(G)], [f"S{k:02d}" for k in range(N)]], names=["region", "sector"]
+        [[f"C{s:02d}" for s in range(G)], [f"S{k:02d}" for k in range(N)]],
+        names=["region", "sector"],
     )
     cols = pd.MultiIndex.from_product(
-        [[f"C{s:02d}" for s in range(G)], [f"FD{f}" for f in range(F)]], names=["region", "category"]
+        [[f"C{s:02d}" for s in range(G)], [f"FD{f}" for f in range(F)]],
+        names=["region", "category"],
     )
     return pd.DataFrame(Z, index=idx, columns=idx), pd.DataFrame(Yd, index=idx, columns=cols)

@@ -1,4 +1,4 @@
-"""Names for codes: sectors, final-demand categories and countries, from datasets/classifications."""
+"""Names for sector, final-demand and country codes, from datasets/classifications."""
 
 from __future__ import annotations
 

@@ -78,7 +78,10 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         note = f"; {len(r.warnings)} warnings recorded" if r.warnings else ""
         print(f"{r.status:8s} {r.dataset} {r.year}  ({r.source}{note})")
     if any(r.warnings for r in res):
-        print("warnings and harmonisation steps: gvc sql \"SELECT year, warnings, harmonisation FROM tables\"")
+        print(
+            "warnings and harmonisation steps: "
+            'gvc sql "SELECT year, warnings, harmonisation FROM tables"'
+        )
     return 0
 
 

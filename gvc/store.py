@@ -92,7 +92,7 @@ def run_sql(
     params: Any = None,
     obj: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Execute ``sql``; a DuckDB error is re-raised as :class:`QueryError` naming ``obj`` and SQL."""
+    """Execute ``sql``; a DuckDB error becomes a :class:`QueryError` naming ``obj`` and the SQL."""
     try:
         if params is None:
             return con.execute(sql)

@@ -22,13 +22,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REFERENCE, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from gvc.errors import InputError
 from gvc.kernels.borin_mancini import TERMS, bm, bm_aggregate, extraction_inverse_columns
-from conftest import REFERENCE, random_table
 
 VARIANTS = [(a, p) for a in ("source", "sink") for p in ("world", "exporter")]
 DOMESTIC = ("DC", "DVA", "DDC", "VAX", "REF", "DAVAX")

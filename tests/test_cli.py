@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DATASETS, random_table
+
 from gvc.cli import main
 
 WIOD = DATASETS / "wiod2013"
@@ -33,7 +33,9 @@ def _snapshot(db):
 @pytest.fixture(scope="module")
 def wiod_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("cli") / "gvc.duckdb"
-    assert main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(db)]) == 0
+    assert (
+        main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(db)]) == 0
+    )
     assert main(["run", "--db", str(db), "--steps", "core,kww"]) == 0
     return db
 
@@ -60,7 +62,10 @@ def test_audit_passes_and_tables_lists(wiod_db, capsys):
 
 def test_ingest_twice_is_noop(wiod_db, capsys):
     before = _snapshot(wiod_db)
-    assert main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(wiod_db)]) == 0
+    assert (
+        main(["ingest", str(WIOD), "--dataset", "wiod2013", "--year", "2011", "--db", str(wiod_db)])
+        == 0
+    )
     assert "skipped" in capsys.readouterr().out
     assert _snapshot(wiod_db) == before
 
@@ -84,13 +89,20 @@ def _bad_long_file(tmp_path, mutate):
     """A clean long file (random productive table, 4 countries x 3 sectors), then mutated."""
     t = random_table(11, G=4, N=3, F=2)
     c, s = t.node_labels()
-    Z = pd.DataFrame(t.Z, index=pd.MultiIndex.from_arrays([c, s]),
-                     columns=pd.MultiIndex.from_arrays([c, s]))
-    Y = pd.DataFrame(t.Y_detail, index=Z.index, columns=pd.MultiIndex.from_product(
-        [t.countries, t.fd_categories]))
+    Z = pd.DataFrame(
+        t.Z, index=pd.MultiIndex.from_arrays([c, s]), columns=pd.MultiIndex.from_arrays([c, s])
+    )
+    Y = pd.DataFrame(
+        t.Y_detail,
+        index=Z.index,
+        columns=pd.MultiIndex.from_product([t.countries, t.fd_categories]),
+    )
     df = pd.concat([Z.stack([0, 1], future_stack=True), Y.stack([0, 1], future_stack=True)])
-    df = df.rename("value").rename_axis(
-        ["row_country", "row_sector", "col_country", "col_item"]).reset_index()
+    df = (
+        df.rename("value")
+        .rename_axis(["row_country", "row_sector", "col_country", "col_item"])
+        .reset_index()
+    )
     df.insert(0, "year", 1995)
     df = mutate(df)
     path = tmp_path / "bad_1995.parquet"
@@ -136,7 +148,16 @@ def test_truncated_and_empty_files(tmp_path, capsys):
 
 
 def test_wrong_format_flag(tmp_path, capsys):
-    rc = main(["ingest", str(WIOD / "wiot_1995.parquet"), "--format", "oecd-icio", "--db", str(tmp_path / "s.duckdb")])
+    rc = main(
+        [
+            "ingest",
+            str(WIOD / "wiot_1995.parquet"),
+            "--format",
+            "oecd-icio",
+            "--db",
+            str(tmp_path / "s.duckdb"),
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1, err
 
@@ -170,7 +191,9 @@ def test_missing_file_and_store(tmp_path, capsys):
 
 
 def test_debug_shows_traceback(tmp_path):
-    with pytest.raises(Exception):
+    from gvc.errors import InputError
+
+    with pytest.raises(InputError):
         main(["ingest", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb"), "--debug"])
 
 
@@ -181,7 +204,9 @@ def test_singular_table_is_numerical_error(tmp_path, capsys):
         (2000, "AAA", "s2", "AAA", "s2", 1.0),
         (2000, "AAA", "s2", "AAA", "FD", 9.0),
     ]
-    df = pd.DataFrame(rows, columns=["year", "row_country", "row_sector", "col_country", "col_item", "value"])
+    df = pd.DataFrame(
+        rows, columns=["year", "row_country", "row_sector", "col_country", "col_item", "value"]
+    )
     path = tmp_path / "sing_2000.csv"
     df.to_csv(path, index=False)
     db = tmp_path / "s.duckdb"

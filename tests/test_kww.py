@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from gvc.kernels.blocks import total_exports
 from gvc.kernels.kww import KWW_FROM_WWZ, KWW_GROUPS, KWW_TERMS, kww, wwz_to_kww
 from gvc.kernels.wwz import WWZ_TERMS, wwz
 from gvc.table import IOTable
-from conftest import random_table
 
 DECOMPR = Path(__file__).parent / "reference" / "decompr"
 LEATHER = DECOMPR / "leather"

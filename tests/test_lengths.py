@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -11,7 +12,6 @@ from gvc.kernels.lengths import downstreamness, production_length, upstreamness
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import wwyz_participation
 from gvc.table import IOTable
-from conftest import random_table
 
 PARTS = ("D", "RT", "GVC_S", "GVC_C")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REFERENCE, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from conftest import REFERENCE, random_table
 from gvc.errors import NumericalError
 from gvc.kernels.leontief import (
     input_coefficients,
@@ -51,8 +51,12 @@ def test_germany_1995_output_multipliers_eurostat_manual():
     """Eurostat Manual (2008) ch. 15, Germany 1995: published output multipliers (4 decimals)."""
     de = pd.read_parquet(NATIONAL / "germany_1995.parquet")
     groups = [
-        "agriculture_group", "industry_group", "construction", "trade_group",
-        "business_services_group", "other_services_group",
+        "agriculture_group",
+        "industry_group",
+        "construction",
+        "trade_group",
+        "business_services_group",
+        "other_services_group",
     ]
     z = de[de["iotables_row"].isin(groups) & de["iotables_col"].isin(groups)]
     Z = z.pivot_table(index="iotables_row", columns="iotables_col", values="values")
@@ -72,7 +76,9 @@ def test_zero_output_sector_gets_zero_coefficients():
     Z = np.array([[1.0, 0.0], [2.0, 0.0]])
     A = input_coefficients(Z, np.array([10.0, 0.0]))
     assert_allclose(A, [[0.1, 0.0], [0.2, 0.0]])
-    assert_allclose(value_added_coefficients(np.array([7.0, 0.0]), np.array([10.0, 0.0])), [0.7, 0.0])
+    assert_allclose(
+        value_added_coefficients(np.array([7.0, 0.0]), np.array([10.0, 0.0])), [0.7, 0.0]
+    )
 
 
 def test_singular_raises_numerical_error():

@@ -11,6 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ from gvc.lockin import (
     node_metrics_frame,
 )
 from gvc.table import IOTable
-from conftest import random_table
 
 # ----------------------------------------------------------------------------------------------
 # table builders

@@ -1,4 +1,4 @@
-"""Packaging: import with core dependencies only; every SQL object registers; README and CI agree."""
+"""Packaging: core-only import, every SQL object registers, README and CI agree."""
 
 from __future__ import annotations
 

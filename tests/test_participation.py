@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -14,7 +15,6 @@ from numpy.testing import assert_allclose
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import koopman_participation, wwyz_matrices, wwyz_participation
 from gvc.table import IOTable
-from conftest import random_table
 
 LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10

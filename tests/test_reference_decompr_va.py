@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import REFERENCE
 from numpy.testing import assert_allclose
 
 import gvc
-from conftest import REFERENCE
 from gvc.ingestion.harmonise import HarmoniseOptions
 
 pytestmark = pytest.mark.reference
@@ -35,7 +35,9 @@ def test_va_origin_of_exports_equals_decompr(store):
     )
     m = ref.merge(got, on=["exporting_country", "source_country"], how="left").fillna(0.0)
     assert len(m) == 26 * 26
-    assert_allclose(m["v"], m["va_in_gross_exports"], rtol=1e-9, atol=1e-9 * ref["va_in_gross_exports"].max())
+    assert_allclose(
+        m["v"], m["va_in_gross_exports"], rtol=1e-9, atol=1e-9 * ref["va_in_gross_exports"].max()
+    )
 
 
 def test_export_shares_view_agrees_with_decompr(store):

@@ -6,12 +6,11 @@ from row sums, so both see identical inputs. pymrio calls the global inverse L; 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import DATASETS
 from numpy.testing import assert_allclose
 
-from conftest import DATASETS
 from gvc.indicators.run import run
 from gvc.ingestion.load import load_table
 from gvc.store import open_store
@@ -43,7 +42,9 @@ def mrio(wiod2011):
     va = pymrio.Extension(
         name="va",
         F=pd.DataFrame([t.va], index=pd.Index(["value added"], name="stressor"), columns=idx),
-        unit=pd.DataFrame({"unit": ["USD million"]}, index=pd.Index(["value added"], name="stressor")),
+        unit=pd.DataFrame(
+            {"unit": ["USD million"]}, index=pd.Index(["value added"], name="stressor")
+        ),
     )
     io.va = va
     io.calc_all()
@@ -65,24 +66,39 @@ def test_value_added_footprints_agree(wiod2011, mrio, tmp_path):
 
     with open_store(tmp_path / "s.duckdb") as con:
         load_table(
-            con, wiod2011, dataset="wiod2013", year=2011,
-            provenance={"source": "wiot_2011.parquet", "format": "long", "file_sha256": "x",
-                        "value_added_definition": "residual: x - column sums of Z",
-                        "output_definition": "row sums Z 1 + Y 1"},
+            con,
+            wiod2011,
+            dataset="wiod2013",
+            year=2011,
+            provenance={
+                "source": "wiot_2011.parquet",
+                "format": "long",
+                "file_sha256": "x",
+                "value_added_definition": "residual: x - column sums of Z",
+                "output_definition": "row sums Z 1 + Y 1",
+            },
         )
         run(con)
-        got = con.execute(
-            "SELECT dest_country, sum(value) AS v FROM va_flows GROUP BY ALL"
-        ).df().set_index("dest_country")["v"]
-        by_node = con.execute(
-            "SELECT origin_country, origin_sector, sum(value) AS v FROM va_flows GROUP BY ALL"
-        ).df().set_index(["origin_country", "origin_sector"])["v"]
+        got = (
+            con.execute("SELECT dest_country, sum(value) AS v FROM va_flows GROUP BY ALL")
+            .df()
+            .set_index("dest_country")["v"]
+        )
+        by_node = (
+            con.execute(
+                "SELECT origin_country, origin_sector, sum(value) AS v FROM va_flows GROUP BY ALL"
+            )
+            .df()
+            .set_index(["origin_country", "origin_sector"])["v"]
+        )
     cba = mrio.va.D_cba_reg.loc["value added"]
     assert_allclose(got.loc[list(cba.index)].to_numpy(), cba.to_numpy(), rtol=1e-9)
     # production-based account: every node's value added is absorbed somewhere
     pba = mrio.va.D_pba.loc["value added"]
     idx = list(pba.index)
-    assert_allclose(by_node.reindex(idx).fillna(0.0).to_numpy(), pba.to_numpy(), rtol=1e-9, atol=1e-6)
+    assert_allclose(
+        by_node.reindex(idx).fillna(0.0).to_numpy(), pba.to_numpy(), rtol=1e-9, atol=1e-6
+    )
     # value-added multipliers: pymrio M = S L, gvc v' B
     from gvc.kernels.leontief import input_coefficients, leontief_inverse, value_added_coefficients
 

@@ -10,9 +10,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from numpy.testing import assert_allclose
 
-from conftest import random_table
 from gvc.errors import InputError, LockError, SchemaError
 from gvc.indicators.inputs import read_iotable
 from gvc.indicators.run import run
@@ -32,12 +32,18 @@ PROV = {
 
 
 def _load(con, t, year=2000, sha="0" * 64, **kw):
-    return load_table(con, t, dataset="rnd", year=year, provenance={**PROV, "file_sha256": sha}, **kw)
+    return load_table(
+        con, t, dataset="rnd", year=year, provenance={**PROV, "file_sha256": sha}, **kw
+    )
 
 
 def _counts(con):
-    names = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'facts'").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'facts'"
+        ).fetchall()
+    ]
     out = {n: con.execute(f"SELECT count(*) FROM facts.{n}").fetchall()[0][0] for n in names}
     out["tables"] = con.execute("SELECT count(*) FROM tables").fetchall()[0][0]
     return out
@@ -82,12 +88,16 @@ def test_sql_path_equals_numpy_path(tmp_path):
                 if r != s:
                     row = vax[(vax.exporter == t.countries[s]) & (vax.importer == t.countries[r])]
                     assert_allclose(row["vax"].iloc[0], want[s, r], rtol=1e-12)
-        content = con.execute("SELECT exporter, dva, fva, gross_exports FROM export_va_content").df()
+        content = con.execute(
+            "SELECT exporter, dva, fva, gross_exports FROM export_va_content"
+        ).df()
         content = content.set_index("exporter").loc[list(t.countries)]
         c = np.repeat(np.arange(t.G), t.N)
         dva = np.array([VBE[c == s][:, c == s].sum() for s in range(t.G)])
         assert_allclose(content["dva"].to_numpy(), dva, rtol=1e-12)
-        assert_allclose(content["gross_exports"].to_numpy(), e.reshape(t.G, t.N).sum(axis=1), rtol=1e-12)
+        assert_allclose(
+            content["gross_exports"].to_numpy(), e.reshape(t.G, t.N).sum(axis=1), rtol=1e-12
+        )
         assert_allclose(content["dva"] + content["fva"], content["gross_exports"], rtol=1e-12)
 
 
@@ -96,8 +106,15 @@ def test_closed_economy_has_no_exports_and_all_value_added_stays_home(tmp_path):
     G, N, F = t.G, t.N, t.F
     own = np.repeat(np.arange(G), N)[:, None] == np.repeat(np.arange(G), F)[None, :]
     Yd = np.where(own, t.Y_detail, 0.0)
-    closed = IOTable(t.countries, t.sectors, t.fd_categories, t.Z, Yd, t.Z.sum(1) + Yd.sum(1),
-                     t.Z.sum(1) + Yd.sum(1) - t.Z.sum(0))
+    closed = IOTable(
+        t.countries,
+        t.sectors,
+        t.fd_categories,
+        t.Z,
+        Yd,
+        t.Z.sum(1) + Yd.sum(1),
+        t.Z.sum(1) + Yd.sum(1) - t.Z.sum(0),
+    )
     with open_store(tmp_path / "s.duckdb") as con:
         _load(con, closed)
         run(con)
@@ -185,7 +202,7 @@ def test_killed_process_leaves_store_consistent(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal, sys
-        sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parent)!r})
+        sys.path.insert(0, {str(__import__("pathlib").Path(__file__).parent)!r})
         from conftest import random_table
         import gvc.ingestion.load as load
         from gvc.store import open_store
@@ -209,8 +226,12 @@ def test_second_writer_gets_lock_error(tmp_path):
     db = tmp_path / "s.duckdb"
     connect(db).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)"],
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
         stdout=subprocess.PIPE,
     )
     try:
@@ -243,7 +264,8 @@ def test_views_have_column_comments(tmp_path):
     with open_store(tmp_path / "s.duckdb") as con:
         df = con.execute(
             "SELECT table_name, column_name, comment FROM duckdb_columns() "
-            "WHERE schema_name = 'main' AND table_name IN ('va_flows', 'va_in_exports', 'gross_exports', 'vax')"
+            "WHERE schema_name = 'main' "
+            "AND table_name IN ('va_flows', 'va_in_exports', 'gross_exports', 'vax')"
         ).df()
     public = df[~df.column_name.isin(["dataset", "year"])]
     assert public["comment"].notna().all(), public[public["comment"].isna()]

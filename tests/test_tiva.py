@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -15,7 +16,6 @@ from gvc.kernels.blocks import sum_by_country_rows
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.tiva import new_rca, tiva_indicators
 from gvc.table import IOTable
-from conftest import random_table
 
 LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ from gvc.kernels.wwz import (
     wwz_reexport_split,
 )
 from gvc.table import IOTable
-from conftest import random_table
 
 DECOMPR = Path(__file__).parent / "reference" / "decompr"
 LEATHER = DECOMPR / "leather"

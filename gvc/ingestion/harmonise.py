@@ -214,7 +214,11 @@ def rebalance_rows(table: IOTable, options: HarmoniseOptions | None = None) -> t
     if opt.balance not in ("rows", "none"):
         raise InputError(f"balance must be 'rows' or 'none', got {opt.balance!r}")
     if opt.balance == "none":
-        return table, {"step": "balance", "detail": "none: output as in the file", "cells_changed": 0}
+        return table, {
+            "step": "balance",
+            "detail": "none: output as in the file",
+            "cells_changed": 0,
+        }
     Z, Yd = table.Z, table.Y_detail
     dropped_fd = dropped_z = 0
     dropped_fd_sum = dropped_z_sum = 0.0

@@ -63,7 +63,9 @@ def sum_by_country_rows(M: np.ndarray, G: int, N: int) -> np.ndarray:
     return M.reshape(G, N, -1).sum(axis=1)
 
 
-def bilateral_exports(Z: np.ndarray, Y: np.ndarray, G: int, N: int) -> tuple[np.ndarray, np.ndarray]:
+def bilateral_exports(
+    Z: np.ndarray, Y: np.ndarray, G: int, N: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Gross exports of every node to every importing country.
 
     ``E_int[i, r] = sum_j Z[i, (r, j)]`` and ``E_fin[i, r] = Y[i, r]`` for ``r`` not the

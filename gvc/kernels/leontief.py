@@ -143,8 +143,6 @@ def leontief_lu(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lu, piv
 
 
-
-
 def _identity_minus(A: np.ndarray) -> np.ndarray:
     M = -np.asarray(A, dtype=np.float64)
     if M.ndim != 2 or M.shape[0] != M.shape[1]:

@@ -230,59 +230,18 @@ def decompose(
     if long.empty:
         return long
     wide = long.pivot_table(index=keys, columns="term", values="value", aggfunc="sum")
-    order = _TERM_ORDER[method]
+    order = _term_order(method)
     wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna(0.0)
     return wide.reset_index()
 
 
-_TERM_ORDER = {
-    "kww": [
-        "DVA_FIN",
-        "DVA_INT",
-        "DVA_INTrex",
-        "RDV_FIN",
-        "RDV_INT",
-        "DDC",
-        "FVA_FIN",
-        "FVA_INT",
-        "FDC",
-        "VAX",
-        "DVA",
-        "RDV",
-        "FVA",
-        "PDC",
-    ],
-    "wwz": [
-        "DVA_FIN",
-        "DVA_INT",
-        "DVA_INTrexI1",
-        "DVA_INTrexF",
-        "DVA_INTrexI2",
-        "RDV_INT",
-        "RDV_FIN",
-        "RDV_FIN2",
-        "OVA_FIN",
-        "MVA_FIN",
-        "OVA_INT",
-        "MVA_INT",
-        "DDC_FIN",
-        "DDC_INT",
-        "ODC",
-        "MDC",
-    ],
-    "bm": [
-        "GEXP",
-        "DC",
-        "FC",
-        "DVA",
-        "DDC",
-        "FVA",
-        "FDC",
-        "DAVAX",
-        "VAX",
-        "REF",
-        "GVC",
-        "GVCB",
-        "GVCF",
-    ],
-}
+def _term_order(method: str) -> list[str]:
+    from gvc.kernels.borin_mancini import TERMS as BM_TERMS
+    from gvc.kernels.kww import KWW_GROUPS, KWW_TERMS
+    from gvc.kernels.wwz import WWZ_TERMS
+
+    return {
+        "kww": list(KWW_TERMS) + list(KWW_GROUPS),
+        "wwz": list(WWZ_TERMS),
+        "bm": list(BM_TERMS),
+    }[method]

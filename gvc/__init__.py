@@ -8,7 +8,7 @@
 
 __version__ = "0.1.0"
 
-from gvc.api import audit, ingest, query, run  # noqa: E402
+from gvc.api import audit, decompose, ingest, query, run  # noqa: E402
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: E402
 
-__all__ = ["DEFAULT_STEPS", "__version__", "audit", "ingest", "query", "run"]
+__all__ = ["DEFAULT_STEPS", "__version__", "audit", "decompose", "ingest", "query", "run"]

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import provenance, register_command
 
-import gvc.commands
 from gvc.cli import main
 from gvc.ingestion.load import load_table
 from gvc.store import open_store
 from gvc.table import IOTable
 
-PROV = {
-    "source": "constructed",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
+PROV = provenance()
 
 
 @pytest.fixture(autouse=True)
 def _chain_registered(monkeypatch):
     # until gvc.commands.MODULES lists the chain group, register it for these tests
-    if "gvc.commands.chain" not in gvc.commands.MODULES:
-        monkeypatch.setattr(gvc.commands, "MODULES", (*gvc.commands.MODULES, "gvc.commands.chain"))
+    register_command(monkeypatch, "gvc.commands.chain")
 
 
 @pytest.fixture

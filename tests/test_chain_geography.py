@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATASETS, random_table
+from conftest import DATASETS, provenance, random_table
 from numpy.testing import assert_allclose
 
 from gvc.errors import InputError, SchemaError
@@ -19,13 +19,7 @@ from gvc.store import open_store
 from gvc.table import IOTable
 
 R_EARTH = 6371.0088
-PROV = {
-    "source": "constructed",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
+PROV = provenance()
 NE = pd.read_parquet(DATASETS / "geo" / "ne_country_centroids.parquet").set_index("iso3")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import country_nodes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -329,7 +330,7 @@ def test_bounds_and_additivity_over_destinations(t):
 def test_invariant_under_permuting_countries(t, rnd):
     G, N, A, v, Y, D, cont = t
     perm = np.array(rnd.sample(range(G), G))
-    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    nodes = country_nodes(perm, N)
     m0 = _moments(G, N, A, v, Y, D, cont)
     m1 = _moments(
         G,

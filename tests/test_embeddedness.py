@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import provenance, random_table
 from numpy.testing import assert_allclose
 
 from gvc.clusters import store_clusters
@@ -25,13 +25,7 @@ from gvc.lockin import betweenness_centrality, cluster_metrics, node_metrics
 from gvc.store import open_store
 from gvc.table import IOTable
 
-PROV = {
-    "source": "constructed",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
+PROV = provenance()
 
 
 def load(con, table: IOTable, dataset: str = "t", year: int = 2000) -> None:

@@ -6,12 +6,10 @@ Reference: R decompr 6.8.0 ``kww()`` on the real lrwiod2000 table and on decompr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import DECOMPR, LEATHER, load_leather, permute_countries, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,19 +17,6 @@ from gvc.kernels.blocks import total_exports
 from gvc.kernels.kww import KWW_FROM_WWZ, KWW_GROUPS, KWW_TERMS, kww, wwz_to_kww
 from gvc.kernels.wwz import WWZ_TERMS, wwz
 from gvc.table import IOTable
-
-DECOMPR = Path(__file__).parent / "reference" / "decompr"
-LEATHER = DECOMPR / "leather"
-
-
-def _random_table(seed: int, G: int, N: int, trade: float = 0.3) -> IOTable:
-    """Random productive table balanced by construction (x = B Y 1), all flows >= 0."""
-    t = random_table(seed, G=G, N=N, F=2, trade=trade)
-    A = t.Z / t.x[None, :]
-    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
-    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
 
 
 def _run(t: IOTable) -> dict[str, np.ndarray]:
@@ -63,28 +48,10 @@ def test_lrwiod2000_matches_decompr(lrwiod2000: IOTable) -> None:
 
 @pytest.mark.reference
 def test_leather_matches_decompr() -> None:
-    zc = pd.read_csv(LEATHER / "input" / "Z.csv")
-    yc = pd.read_csv(LEATHER / "input" / "Y.csv")
-    xc = pd.read_csv(LEATHER / "input" / "x.csv")
-    countries = list(dict.fromkeys(xc["country"]))
-    sectors = list(dict.fromkeys(xc["sector"]))
-    G, N = len(countries), len(sectors)
-    ci = {c: i for i, c in enumerate(countries)}
-    si = {s: i for i, s in enumerate(sectors)}
-    Z = np.zeros((G * N, G * N))
-    Z[
-        zc["from_country"].map(ci) * N + zc["from_sector"].map(si),
-        zc["to_country"].map(ci) * N + zc["to_sector"].map(si),
-    ] = zc["value"]
-    Y = np.zeros((G * N, G))
-    Y[yc["from_country"].map(ci) * N + yc["from_sector"].map(si), yc["to_country"].map(ci)] = yc[
-        "value"
-    ]
-    x = np.zeros(G * N)
-    x[xc["country"].map(ci) * N + xc["sector"].map(si)] = xc["output"]
+    Z, Y, x, va, G, N, countries, _ = load_leather()
     ref = pd.read_csv(LEATHER / "output" / "kww.csv")
     assert list(ref["Country"]) == countries
-    _assert_kww(kww(Z, Y, x, x - Z.sum(axis=0), G, N), ref, KWW_TERMS)
+    _assert_kww(kww(Z, Y, x, va, G, N), ref, KWW_TERMS)
 
 
 def test_mapping_covers_every_wwz_term_once() -> None:
@@ -100,7 +67,7 @@ def test_mapping_covers_every_wwz_term_once() -> None:
     trade=st.floats(0.05, 1.0),
 )
 def test_terms_add_up_to_gross_exports(seed: int, G: int, N: int, trade: float) -> None:
-    t = _random_table(seed, G, N, trade)
+    t = random_table(seed, G=G, N=N, trade=trade)
     K = _run(t)
     E = total_exports(t.Z, t.Y, G, N).reshape(G, N).sum(axis=1)
     np.testing.assert_allclose(sum(K[k] for k in KWW_TERMS), E, rtol=1e-10)
@@ -115,17 +82,17 @@ def test_terms_add_up_to_gross_exports(seed: int, G: int, N: int, trade: float) 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), G=st.integers(2, 5), N=st.integers(1, 3))
 def test_invariant_under_permuting_countries(seed: int, G: int, N: int) -> None:
-    t = _random_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     perm = np.random.default_rng(seed).permutation(G)
-    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    permuted, _ = permute_countries(t.Z, t.Y, t.x, t.va, N, perm)
     K = _run(t)
-    Kp = kww(t.Z[np.ix_(nodes, nodes)], t.Y[np.ix_(nodes, perm)], t.x[nodes], t.va[nodes], G, N)
+    Kp = kww(*permuted, G, N)
     for k in K:
         np.testing.assert_allclose(Kp[k], K[k][perm], rtol=1e-9, atol=1e-12)
 
 
 def test_no_trade_all_zero() -> None:
-    t = _random_table(5, 3, 2, trade=0.0)
+    t = random_table(5, G=3, N=2, trade=0.0)
     own = np.repeat(np.arange(3), 2)[:, None] == np.arange(3)[None, :]
     Y = np.where(own, t.Y, 0.0)
     x = t.Z.sum(1) + Y.sum(1)
@@ -139,7 +106,7 @@ def test_no_trade_all_zero() -> None:
 def test_no_intermediate_trade_exports_are_domestic_final(seed: int, G: int, N: int) -> None:
     # Foreign Z blocks zero: exports are final goods made from domestic value added only,
     # so DVA_FIN = VAX = DVA = gross exports and FVA, RDV, DDC, FDC are zero.
-    t = _random_table(seed, G, N, trade=0.0)
+    t = random_table(seed, G=G, N=N, trade=0.0)
     K = _run(t)
     E = total_exports(t.Z, t.Y, G, N).reshape(G, N).sum(axis=1)
     for k in ("DVA_FIN", "VAX", "DVA"):
@@ -149,7 +116,7 @@ def test_no_intermediate_trade_exports_are_domestic_final(seed: int, G: int, N: 
 
 
 def test_wwz_to_kww_reuses_a_wwz_run() -> None:
-    t = _random_table(11, 4, 3)
+    t = random_table(11, G=4, N=3)
     T = wwz(t.Z, t.Y, t.x, t.va, t.G, t.N)
     K0 = wwz_to_kww(T, t.G, t.N)
     K1 = _run(t)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import random_table
+from conftest import permute_countries, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -11,19 +11,8 @@ from numpy.testing import assert_allclose
 from gvc.kernels.lengths import downstreamness, production_length, upstreamness
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import wwyz_participation
-from gvc.table import IOTable
 
 PARTS = ("D", "RT", "GVC_S", "GVC_C")
-
-
-def balanced_table(seed: int, G: int, N: int, trade: float = 0.3) -> IOTable:
-    """conftest.random_table's coefficients with positive final demand; x = B Y 1 exactly."""
-    t = random_table(seed, G=G, N=N, F=2, trade=trade)
-    A = t.Z / t.x[None, :]
-    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
-    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
 
 
 # --- closed forms ---------------------------------------------------------------------------
@@ -98,7 +87,7 @@ def test_traditional_trade_is_one_stage_per_node_without_inputs():
     trade=st.sampled_from([0.05, 0.3, 1.0]),
 )
 def test_total_length_is_upstreamness_and_downstreamness(seed, G, N, trade):
-    t = balanced_table(seed, G, N, trade)
+    t = random_table(seed, G=G, N=N, trade=trade)
     A = input_coefficients(t.Z, t.x)
     B = leontief_inverse(A)
     pl = production_length(t.Z, t.Y, t.x, t.va, G, N, B=B)
@@ -116,7 +105,7 @@ def test_total_length_is_upstreamness_and_downstreamness(seed, G, N, trade):
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), G=st.integers(2, 4), N=st.integers(1, 3))
 def test_segments_add_up_and_match_participation(seed, G, N):
-    t = balanced_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     B = leontief_inverse(input_coefficients(t.Z, t.x))
     pl = production_length(t.Z, t.Y, t.x, t.va, G, N, B=B)
     p = wwyz_participation(t.Z, t.Y, t.x, t.va, G, N, B=B)
@@ -148,12 +137,10 @@ def test_segments_add_up_and_match_participation(seed, G, N):
 @given(seed=st.integers(0, 10_000))
 def test_invariant_under_permuting_countries(seed):
     G, N = 3, 2
-    t = balanced_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     perm = np.array([1, 2, 0])
-    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    permuted, nodes = permute_countries(t.Z, t.Y, t.x, t.va, N, perm)
     a = production_length(t.Z, t.Y, t.x, t.va, G, N)
-    b = production_length(
-        t.Z[np.ix_(nodes, nodes)], t.Y[np.ix_(nodes, perm)], t.x[nodes], t.va[nodes], G, N
-    )
+    b = production_length(*permuted, G, N)
     for k in ("PLv", "PLv_GVC_C_F", "PLy_GVC_S_D", "GVCPs"):
         assert_allclose(b[k], a[k][nodes], rtol=1e-9, err_msg=k)

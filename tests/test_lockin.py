@@ -11,7 +11,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import (
+    openness_table,
+    permute_countries,
+    random_table,
+    table_from_coefficients,
+    table_from_flows,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,36 +36,6 @@ from gvc.table import IOTable
 
 # ----------------------------------------------------------------------------------------------
 # table builders
-
-
-def table_from_flows(Z: np.ndarray, Y: np.ndarray, G: int, N: int) -> IOTable:
-    """Balanced table from flows: x = Z 1 + Y 1, va = x - 1'Z, one final-demand category."""
-    x = Z.sum(axis=1) + Y.sum(axis=1)
-    return IOTable(
-        tuple(f"C{s}" for s in range(G)),
-        tuple(f"S{k}" for k in range(N)),
-        ("F",),
-        Z,
-        Y,
-        x,
-        x - Z.sum(axis=0),
-    )
-
-
-def table_from_coefficients(A: np.ndarray, Y: np.ndarray, G: int, N: int) -> IOTable:
-    x = np.linalg.solve(np.eye(G * N) - A, Y.sum(axis=1))
-    return table_from_flows(A * x[None, :], Y, G, N)
-
-
-def openness_table(open_: np.ndarray, G: int, N: int) -> IOTable:
-    """Node i trades abroad in proportion to open_[i]: foreign coefficients 0.04 o_i o_j,
-    final sales abroad 60 o_i per foreign country; domestic final sales 100."""
-    c = np.repeat(np.arange(G), N)
-    same = c[:, None] == c[None, :]
-    A = np.where(same, 0.1, 0.04 * open_[:, None] * open_[None, :])
-    A[np.diag_indices(G * N)] = 0.15
-    Y = np.where(c[:, None] == np.arange(G)[None, :], 100.0, 60.0 * open_[:, None])
-    return table_from_coefficients(A, Y, G, N)
 
 
 def frame(table: IOTable, year: int = 2000) -> pd.DataFrame:
@@ -149,9 +125,9 @@ def test_metrics_invariant_under_permuting_countries(seed: int, perm_seed: int) 
     G, N = 3, 2
     t = random_table(seed, G, N)
     perm = np.random.default_rng(perm_seed).permutation(G)
-    idx = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    permuted, idx = permute_countries(t.Z, t.Y, t.x, t.va, N, perm)
     m = node_metrics(*_arrays(t))
-    mp = node_metrics(t.Z[np.ix_(idx, idx)], t.Y[idx][:, perm], t.x[idx], t.va[idx], G, N)
+    mp = node_metrics(*permuted, G, N)
     for k in m:
         np.testing.assert_allclose(mp[k], m[k][idx], rtol=1e-9, atol=1e-12)
 

@@ -4,27 +4,19 @@ codes for an unknown dataset, country or a bad rules file."""
 from __future__ import annotations
 
 import pytest
-from conftest import random_table
+from conftest import provenance, random_table, register_command
 
-import gvc.commands
 from gvc.cli import main
 from gvc.ingestion.load import load_table
 from gvc.store import open_store
 
-PROV = {
-    "source": "random",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
+PROV = provenance("random")
 
 
 @pytest.fixture(autouse=True)
 def _registered(monkeypatch):
     # gvc.commands.MODULES lists the registered command groups; make sure ours is in it
-    if "gvc.commands.lockin" not in gvc.commands.MODULES:
-        monkeypatch.setattr(gvc.commands, "MODULES", (*gvc.commands.MODULES, "gvc.commands.lockin"))
+    register_command(monkeypatch, "gvc.commands.lockin")
 
 
 @pytest.fixture(scope="module")

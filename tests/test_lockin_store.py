@@ -12,6 +12,7 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import openness_table, provenance, table_from_coefficients
 
 from gvc.errors import InputError, SchemaError
 from gvc.indicators.embeddedness import compute_flags
@@ -21,37 +22,7 @@ from gvc.lockin import FLAG_COLUMNS, cluster_metrics, load_rules, node_metrics
 from gvc.store import open_store
 from gvc.table import IOTable
 
-PROV = {
-    "source": "constructed",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
-
-
-def from_coefficients(A: np.ndarray, Y: np.ndarray, G: int, N: int) -> IOTable:
-    x = np.linalg.solve(np.eye(G * N) - A, Y.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(
-        tuple(f"C{s}" for s in range(G)),
-        tuple(f"S{k}" for k in range(N)),
-        ("F",),
-        Z,
-        Y,
-        x,
-        x - Z.sum(axis=0),
-    )
-
-
-def openness_table(open_: np.ndarray, G: int, N: int) -> IOTable:
-    """Node i trades abroad in proportion to open_[i] (inputs and sales)."""
-    c = np.repeat(np.arange(G), N)
-    same = c[:, None] == c[None, :]
-    A = np.where(same, 0.1, 0.04 * open_[:, None] * open_[None, :])
-    A[np.diag_indices(G * N)] = 0.15
-    Y = np.where(c[:, None] == np.arange(G)[None, :], 100.0, 60.0 * open_[:, None])
-    return from_coefficients(A, Y, G, N)
+PROV = provenance()
 
 
 def load_years(db, tables: dict[int, IOTable], dataset: str = "t") -> None:
@@ -120,7 +91,7 @@ def hub_table() -> IOTable:
     c = np.repeat(np.arange(G), N)
     A[c[:, None] != c[None, :]] = 0.002  # a little foreign sourcing everywhere
     Y = np.where(c[:, None] == np.arange(G)[None, :], 100.0, 10.0)
-    return from_coefficients(A, Y, G, N)
+    return table_from_coefficients(A, Y, G, N)
 
 
 def test_hub_and_spoke_is_focal_diversified_is_not(tmp_path) -> None:
@@ -196,7 +167,7 @@ def test_cluster_from_csv_is_aggregated_and_closed_cluster_flagged(tmp_path) -> 
     A[2, [0, 1]] = 0.0  # not buying from the open third sector of C0
     c = np.repeat(np.arange(G), N)
     Y = np.where(c[:, None] == np.arange(G)[None, :], 100.0, 60.0 * open_[:, None])
-    t = from_coefficients(A, Y, G, N)
+    t = table_from_coefficients(A, Y, G, N)
     db = tmp_path / "s.duckdb"
     load_years(db, {2000: t})
     csv = tmp_path / "clusters.csv"

@@ -2,58 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import DECOMPR, LEATHER, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.participation import koopman_participation, wwyz_matrices, wwyz_participation
-from gvc.table import IOTable
 
-LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10
 PARTS = ("D", "RT", "GVC_S", "GVC_C")
-
-
-def balanced_table(seed: int, G: int, N: int, trade: float = 0.3) -> IOTable:
-    """conftest.random_table's coefficients with positive final demand; x = B Y 1 exactly."""
-    t = random_table(seed, G=G, N=N, F=2, trade=trade)
-    A = t.Z / t.x[None, :]
-    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
-    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
-
-
-def load_leather() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """decompr's leather table as (Z, Y, x, va, G, N), node order = the CSV's order."""
-    xs = pd.read_csv(LEATHER / "input" / "x.csv")
-    countries = list(dict.fromkeys(xs["country"]))
-    sectors = list(dict.fromkeys(xs["sector"]))
-    G, N = len(countries), len(sectors)
-    node = {(c, s): i * N + k for i, c in enumerate(countries) for k, s in enumerate(sectors)}
-    z = pd.read_csv(LEATHER / "input" / "Z.csv")
-    Z = np.zeros((G * N, G * N))
-    rows = [node[k] for k in zip(z["from_country"], z["from_sector"], strict=True)]
-    cols = [node[k] for k in zip(z["to_country"], z["to_sector"], strict=True)]
-    Z[rows, cols] = z["value"].to_numpy()
-    yl = pd.read_csv(LEATHER / "input" / "Y.csv")
-    Y = np.zeros((G * N, G))
-    rows = [node[k] for k in zip(yl["from_country"], yl["from_sector"], strict=True)]
-    Y[rows, [countries.index(c) for c in yl["to_country"]]] = yl["value"].to_numpy()
-    x = xs["output"].to_numpy(dtype=float)
-    return Z, Y, x, x - Z.sum(axis=0), G, N
-
-
-@pytest.fixture(scope="module")
-def leather():
-    return load_leather()
 
 
 # --- reference: decompr 6.8.0 (WWZ 16 terms, KWW) on the leather table ----------------------
@@ -174,7 +135,7 @@ def test_bad_iv_definition_raises():
     trade=st.sampled_from([0.05, 0.3, 1.0]),
 )
 def test_wwyz_parts_add_up(seed, G, N, trade):
-    t = balanced_table(seed, G, N, trade)
+    t = random_table(seed, G=G, N=N, trade=trade)
     p = wwyz_participation(t.Z, t.Y, t.x, t.va, G, N)
     atol = 1e-9 * float(t.x.max())
     assert_allclose(sum(p[f"V_{k}_f"] for k in PARTS), t.va, atol=atol)
@@ -192,7 +153,7 @@ def test_wwyz_parts_add_up(seed, G, N, trade):
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), G=st.integers(2, 3), N=st.integers(1, 3))
 def test_wwyz_matrices_match_sums_and_vby(seed, G, N):
-    t = balanced_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     B = leontief_inverse(input_coefficients(t.Z, t.x))
     m = wwyz_matrices(t.Z, t.Y, t.x, t.va, G, N, B=B)
     p = wwyz_participation(t.Z, t.Y, t.x, t.va, G, N, B=B)
@@ -206,7 +167,7 @@ def test_wwyz_matrices_match_sums_and_vby(seed, G, N):
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), G=st.integers(2, 4), N=st.integers(1, 3))
 def test_koopman_bounds_and_ordering(seed, G, N):
-    t = balanced_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     w = koopman_participation(t.Z, t.Y, t.x, t.va, G, N)
     k = koopman_participation(t.Z, t.Y, t.x, t.va, G, N, iv="kww")
     atol = 1e-9 * float(t.x.max())
@@ -223,20 +184,19 @@ def test_koopman_bounds_and_ordering(seed, G, N):
 def test_koopman_on_real_lrwiod2000_against_decompr(lrwiod2000):
     t = lrwiod2000
     B = leontief_inverse(input_coefficients(t.Z, t.x))
-    ref = Path(__file__).parent / "reference" / "decompr"
-    kww = pd.read_parquet(ref / "lrwiod2000_2000_kww_decompr.parquet")
+    kww = pd.read_parquet(DECOMPR / "lrwiod2000_2000_kww_decompr.parquet")
     assert list(kww["Country"]) == list(t.countries)
     k = koopman_participation(t.Z, t.Y, t.x, t.va, t.G, t.N, B=B, iv="kww")
     assert_allclose(k["IV_country"], kww["DVA_INTrex"], rtol=1e-10)
     # decompr's KWW FVA terms differ from its own Leontief V B E (next file) by up to 9e-11
     # relative on this table; FV matches the latter to 1e-10
     assert_allclose(k["FV_country"], kww["FVA_FIN"] + kww["FVA_INT"] + kww["FDC"], rtol=1e-9)
-    origin = pd.read_parquet(ref / "lrwiod2000_2000_va_origin_of_exports_decompr.parquet")
+    origin = pd.read_parquet(DECOMPR / "lrwiod2000_2000_va_origin_of_exports_decompr.parquet")
     vbe = origin.pivot(
         index="source_country", columns="exporting_country", values="va_in_gross_exports"
     ).loc[list(t.countries), list(t.countries)]
     assert_allclose(k["FV_country"], vbe.sum(axis=0) - np.diag(vbe), rtol=1e-10)
-    wwz = pd.read_parquet(ref / "lrwiod2000_2000_wwz_decompr.parquet")
+    wwz = pd.read_parquet(DECOMPR / "lrwiod2000_2000_wwz_decompr.parquet")
     cols = ["DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2"]
     iv = wwz.groupby(["Exporting_Country", "Exporting_Industry"], sort=False)[cols].sum()
     w = koopman_participation(t.Z, t.Y, t.x, t.va, t.G, t.N, B=B)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import LRWIOD, OECD, WIOD2013, WIOD2016
 
 from gvc.errors import InputError
 from gvc.readers import detect_format, read
-
-TESTS = Path(__file__).parent
-ROOT = TESTS.parent
-WIOD2013 = ROOT / "datasets" / "wiod2013"
-LRWIOD = TESTS / "reference" / "lrwiod2000"
-OECD = TESTS / "fixtures" / "oecd_icio"
-WIOD2016 = TESTS / "fixtures" / "wiod2016_slice" / "wiot2002_fra_usa_wide.parquet"
 
 
 def one_line_error(excinfo) -> str:

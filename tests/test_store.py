@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import provenance, random_table
 from numpy.testing import assert_allclose
 
 from gvc.errors import InputError, LockError, SchemaError
@@ -22,13 +22,7 @@ from gvc.kernels.leontief import input_coefficients, leontief_inverse, value_add
 from gvc.store import connect, open_store
 from gvc.table import IOTable
 
-PROV = {
-    "source": "random",
-    "format": "test",
-    "file_sha256": "0" * 64,
-    "value_added_definition": "residual: x - column sums of Z",
-    "output_definition": "row sums Z 1 + Y 1",
-}
+PROV = provenance("random")
 
 
 def _load(con, t, year=2000, sha="0" * 64, **kw):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import DECOMPR, LEATHER, permute_countries, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -15,49 +13,12 @@ from numpy.testing import assert_allclose
 from gvc.kernels.blocks import sum_by_country_rows
 from gvc.kernels.leontief import input_coefficients, leontief_inverse
 from gvc.kernels.tiva import new_rca, tiva_indicators
-from gvc.table import IOTable
 
-LEATHER = Path(__file__).parent / "reference" / "decompr" / "leather"
 RTOL = 1e-10
-
-
-def load_leather() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """decompr's 3 x 3 leather table as (Z, Y, x, va, G, N); va = x - 1'Z as decompr uses."""
-    xs = pd.read_csv(LEATHER / "input" / "x.csv")
-    countries = list(dict.fromkeys(xs["country"]))
-    sectors = list(dict.fromkeys(xs["sector"]))
-    G, N = len(countries), len(sectors)
-    node = {(c, s): i * N + k for i, c in enumerate(countries) for k, s in enumerate(sectors)}
-    z = pd.read_csv(LEATHER / "input" / "Z.csv")
-    Z = np.zeros((G * N, G * N))
-    rows = [node[k] for k in zip(z["from_country"], z["from_sector"], strict=True)]
-    cols = [node[k] for k in zip(z["to_country"], z["to_sector"], strict=True)]
-    Z[rows, cols] = z["value"].to_numpy()
-    yl = pd.read_csv(LEATHER / "input" / "Y.csv")
-    Y = np.zeros((G * N, G))
-    rows = [node[k] for k in zip(yl["from_country"], yl["from_sector"], strict=True)]
-    Y[rows, [countries.index(c) for c in yl["to_country"]]] = yl["value"].to_numpy()
-    x = xs["output"].to_numpy(dtype=float)
-    return Z, Y, x, x - Z.sum(axis=0), G, N
-
-
-def balanced_table(seed: int, G: int, N: int) -> IOTable:
-    """conftest.random_table's coefficients with positive final demand; x = B Y 1 exactly."""
-    t = random_table(seed, G=G, N=N, F=2)
-    A = t.Z / t.x[None, :]
-    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
-    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
 
 
 def out(name: str) -> pd.DataFrame:
     return pd.read_csv(LEATHER / "output" / name)
-
-
-@pytest.fixture(scope="module")
-def leather() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
-    return load_leather()
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +162,7 @@ def test_direct_and_indirect_domestic_content_by_hand():
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), G=st.integers(2, 4), N=st.integers(1, 3))
 def test_identities_on_random_tables(seed, G, N):
-    tab = balanced_table(seed, G, N)
+    tab = random_table(seed, G=G, N=N)
     t = tiva_indicators(tab.Z, tab.Y, tab.x, tab.va, G, N)
     scale = float(tab.x.max())
     atol = 1e-9 * scale
@@ -228,13 +189,11 @@ def test_identities_on_random_tables(seed, G, N):
 def test_invariant_under_permuting_countries(seed):
 
     G, N = 3, 2
-    tab = balanced_table(seed, G, N)
+    tab = random_table(seed, G=G, N=N)
     perm = np.array([2, 0, 1])
-    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    permuted, nodes = permute_countries(tab.Z, tab.Y, tab.x, tab.va, N, perm)
     t = tiva_indicators(tab.Z, tab.Y, tab.x, tab.va, G, N)
-    p = tiva_indicators(
-        tab.Z[np.ix_(nodes, nodes)], tab.Y[np.ix_(nodes, perm)], tab.x[nodes], tab.va[nodes], G, N
-    )
+    p = tiva_indicators(*permuted, G, N)
     for k in ("EXGR_DVA", "EXGR_FVA", "EXGR_DVAFX", "EXGR_RIM"):
         assert_allclose(p[k], t[k][nodes], rtol=1e-9, atol=1e-9, err_msg=k)
     assert_allclose(p["BALVAFD"], t["BALVAFD"][np.ix_(perm, perm)], rtol=1e-9, atol=1e-9)
@@ -244,12 +203,7 @@ def test_invariant_under_permuting_countries(seed):
 def test_dva_fva_on_real_lrwiod2000_against_decompr(lrwiod2000):
     t = lrwiod2000
     tv = tiva_indicators(t.Z, t.Y, t.x, t.va, t.G, t.N)
-    origin = pd.read_parquet(
-        Path(__file__).parent
-        / "reference"
-        / "decompr"
-        / "lrwiod2000_2000_va_origin_of_exports_decompr.parquet"
-    )
+    origin = pd.read_parquet(DECOMPR / "lrwiod2000_2000_va_origin_of_exports_decompr.parquet")
     vbe = origin.pivot(
         index="source_country", columns="exporting_country", values="va_in_gross_exports"
     ).loc[list(t.countries), list(t.countries)]

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import LRWIOD, OECD, WIOD2013, WIOD2016
 
 from gvc.errors import InputError
 from gvc.ingestion.harmonise import harmonise
 from gvc.ingestion.validate import validate
 from gvc.readers import read
-
-TESTS = Path(__file__).parent
-ROOT = TESTS.parent
-WIOD2013 = ROOT / "datasets" / "wiod2013"
-LRWIOD = TESTS / "reference" / "lrwiod2000"
-OECD = TESTS / "fixtures" / "oecd_icio"
-WIOD2016 = TESTS / "fixtures" / "wiod2016_slice" / "wiot2002_fra_usa_wide.parquet"
 
 
 def replace(table, **arrays):

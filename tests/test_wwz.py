@@ -7,12 +7,10 @@ zero, atol = 1e-9 * max |term| over the whole array of that term.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import random_table
+from conftest import DECOMPR, LEATHER, load_leather, permute_countries, random_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,23 +25,6 @@ from gvc.kernels.wwz import (
     wwz_reexport_split,
 )
 from gvc.table import IOTable
-
-DECOMPR = Path(__file__).parent / "reference" / "decompr"
-LEATHER = DECOMPR / "leather"
-
-
-def _random_table(seed: int, G: int, N: int, trade: float = 0.3) -> IOTable:
-    """A random productive table, balanced by construction: x = B Y 1, all flows >= 0.
-
-    (conftest.random_table can return negative final demand for some seeds: its rescaling of
-    x also rescales Z.)
-    """
-    t = random_table(seed, G=G, N=N, F=2, trade=trade)
-    A = t.Z / t.x[None, :]
-    Yd = np.random.default_rng(seed + 1).uniform(0.1, 10.0, t.Y_detail.shape)
-    x = np.linalg.solve(np.eye(G * N) - A, Yd.sum(axis=1))
-    Z = A * x[None, :]
-    return IOTable(t.countries, t.sectors, t.fd_categories, Z, Yd, x, x - Z.sum(axis=0))
 
 
 def _run(t: IOTable, **kw) -> dict[str, np.ndarray]:
@@ -71,35 +52,12 @@ def test_lrwiod2000_all_16_terms_match_decompr(lrwiod2000: IOTable) -> None:
     _assert_terms(_run(t), ref, t.G, t.N)
 
 
-def _leather() -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    zc = pd.read_csv(LEATHER / "input" / "Z.csv")
-    yc = pd.read_csv(LEATHER / "input" / "Y.csv")
-    xc = pd.read_csv(LEATHER / "input" / "x.csv")
-    countries = list(dict.fromkeys(xc["country"]))
-    sectors = list(dict.fromkeys(xc["sector"]))
-    G, N = len(countries), len(sectors)
-    ci = {c: i for i, c in enumerate(countries)}
-    si = {s: i for i, s in enumerate(sectors)}
-    Z = np.zeros((G * N, G * N))
-    Z[
-        zc["from_country"].map(ci) * N + zc["from_sector"].map(si),
-        zc["to_country"].map(ci) * N + zc["to_sector"].map(si),
-    ] = zc["value"]
-    Y = np.zeros((G * N, G))
-    Y[yc["from_country"].map(ci) * N + yc["from_sector"].map(si), yc["to_country"].map(ci)] = yc[
-        "value"
-    ]
-    x = np.zeros(G * N)
-    x[xc["country"].map(ci) * N + xc["sector"].map(si)] = xc["output"]
-    return Z, Y, x, G, N
-
-
 @pytest.mark.reference
 def test_leather_matches_decompr() -> None:
-    Z, Y, x, G, N = _leather()
+    Z, Y, x, va, G, N, _, _ = load_leather()
     ref = pd.read_csv(LEATHER / "output" / "wwz.csv")
     assert len(ref) == G * N * G
-    _assert_terms(wwz(Z, Y, x, x - Z.sum(axis=0), G, N), ref, G, N)
+    _assert_terms(wwz(Z, Y, x, va, G, N), ref, G, N)
 
 
 @settings(max_examples=30, deadline=None)
@@ -112,7 +70,7 @@ def test_leather_matches_decompr() -> None:
 def test_terms_add_up_to_final_and_intermediate_exports(
     seed: int, G: int, N: int, trade: float
 ) -> None:
-    t = _random_table(seed, G, N, trade)
+    t = random_table(seed, G=G, N=N, trade=trade)
     T = _run(t)
     E_int, E_fin = bilateral_exports(t.Z, t.Y, G, N)
     scale = float((E_int + E_fin).max())
@@ -130,11 +88,11 @@ def test_terms_add_up_to_final_and_intermediate_exports(
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), G=st.integers(2, 5), N=st.integers(1, 3))
 def test_invariant_under_permuting_countries(seed: int, G: int, N: int) -> None:
-    t = _random_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     perm = np.random.default_rng(seed).permutation(G)
-    nodes = (perm[:, None] * N + np.arange(N)[None, :]).ravel()
+    permuted, nodes = permute_countries(t.Z, t.Y, t.x, t.va, N, perm)
     T = _run(t)
-    Tp = wwz(t.Z[np.ix_(nodes, nodes)], t.Y[np.ix_(nodes, perm)], t.x[nodes], t.va[nodes], G, N)
+    Tp = wwz(*permuted, G, N)
     for k in WWZ_TERMS:
         np.testing.assert_allclose(Tp[k], T[k][np.ix_(nodes, perm)], rtol=1e-9, atol=1e-12)
 
@@ -142,7 +100,7 @@ def test_invariant_under_permuting_countries(seed: int, G: int, N: int) -> None:
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), G=st.integers(2, 5), N=st.integers(1, 3))
 def test_reexport_split_sums_over_third_country(seed: int, G: int, N: int) -> None:
-    t = _random_table(seed, G, N)
+    t = random_table(seed, G=G, N=N)
     T = _run(t)
     S = wwz_reexport_split(t.Z, t.Y, t.x, t.va, G, N)
     assert set(S) == set(REEXPORT_SPLIT_TERMS)
@@ -177,7 +135,7 @@ def test_reexport_split_closed_form_three_countries() -> None:
 
 
 def test_no_trade_gives_zero_exports_and_terms() -> None:
-    t = _random_table(3, 3, 2, trade=0.0)
+    t = random_table(3, G=3, N=2, trade=0.0)
     own = np.repeat(np.arange(3), 2)[:, None] == np.arange(3)[None, :]
     Y = np.where(own, t.Y, 0.0)
     x = t.Z.sum(1) + Y.sum(1)
@@ -192,7 +150,7 @@ def test_no_trade_gives_zero_exports_and_terms() -> None:
 def test_no_intermediate_trade_exports_are_all_domestic_final(seed: int, G: int, N: int) -> None:
     # With foreign Z blocks zero, B is block diagonal and B = L: all exports are final goods,
     # DVA_FIN = (V^s L^ss)' # Y^sr = Y^sr (columns of V L sum to 1), every other term is 0.
-    t = _random_table(seed, G, N, trade=0.0)
+    t = random_table(seed, G=G, N=N, trade=0.0)
     T = _run(t)
     _, E_fin = bilateral_exports(t.Z, t.Y, G, N)
     np.testing.assert_allclose(T["DVA_FIN"], E_fin, rtol=1e-12, atol=1e-12 * E_fin.max())
@@ -202,7 +160,7 @@ def test_no_intermediate_trade_exports_are_all_domestic_final(seed: int, G: int,
 
 
 def test_precomputed_inverses_give_same_terms() -> None:
-    t = _random_table(7, 4, 3)
+    t = random_table(7, G=4, N=3)
     A = input_coefficients(t.Z, t.x)
     T0 = _run(t)
     T1 = _run(t, B=leontief_inverse(A), L=local_inverses(A, t.G, t.N))
@@ -211,7 +169,7 @@ def test_precomputed_inverses_give_same_terms() -> None:
 
 
 def test_bad_shapes_raise() -> None:
-    t = _random_table(1, 3, 2)
+    t = random_table(1, G=3, N=2)
     with pytest.raises(InputError):
         wwz(t.Z, t.Y_detail, t.x, t.va, t.G, t.N)
     with pytest.raises(InputError):

@@ -4,4 +4,9 @@ A module here only parses arguments and calls one public function (no logic), li
 :mod:`gvc.cli`. Add a module's name to ``MODULES`` to register it.
 """
 
-MODULES: tuple[str, ...] = ("gvc.commands.decompose",)
+MODULES: tuple[str, ...] = (
+    "gvc.commands.decompose",
+    "gvc.commands.chain",
+    "gvc.commands.lockin",
+    "gvc.commands.pipeline",
+)

@@ -194,42 +194,36 @@ def insert_arrow(
         con.unregister("_gvc_rows")
 
 
-def _insert_facts(con: duckdb.DuckDBPyConnection, table: IOTable, dataset: str, year: int) -> None:
+def input_fact_tables(table: IOTable) -> dict[str, pa.Table]:
+    """The input fact rows of ``table``: ``facts.*`` columns less ``dataset, year``.
+
+    Non-zero ``Z`` cells (``intermediate``), non-zero final-demand cells (``final_demand``),
+    output and value added by node (``node_values``). Shared by :func:`load_table` and the
+    pipeline workers, so both store the same rows.
+    """
     i, j = np.nonzero(table.Z)
-    insert_arrow(
-        con,
-        "facts.intermediate",
-        dataset,
-        year,
-        pa.table(
-            {"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}
-        ),
+    inter = pa.table(
+        {"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}
     )
     i, c = np.nonzero(table.Y_detail)
-    insert_arrow(
-        con,
-        "facts.final_demand",
-        dataset,
-        year,
-        pa.table(
-            {
-                "row_node": i.astype(np.int32),
-                "col_country_pos": (c // table.F).astype(np.int32),
-                "category_pos": (c % table.F).astype(np.int32),
-                "value": table.Y_detail[i, c],
-            }
-        ),
+    final = pa.table(
+        {
+            "row_node": i.astype(np.int32),
+            "col_country_pos": (c // table.F).astype(np.int32),
+            "category_pos": (c % table.F).astype(np.int32),
+            "value": table.Y_detail[i, c],
+        }
     )
-    insert_arrow(
-        con,
-        "facts.node_values",
-        dataset,
-        year,
-        pa.table(
-            {
-                "node": np.arange(table.n, dtype=np.int32),
-                "output": table.x,
-                "value_added": table.va,
-            }
-        ),
+    nodes = pa.table(
+        {
+            "node": np.arange(table.n, dtype=np.int32),
+            "output": np.asarray(table.x, dtype=np.float64),
+            "value_added": np.asarray(table.va, dtype=np.float64),
+        }
     )
+    return {"intermediate": inter, "final_demand": final, "node_values": nodes}
+
+
+def _insert_facts(con: duckdb.DuckDBPyConnection, table: IOTable, dataset: str, year: int) -> None:
+    for name, rows in input_fact_tables(table).items():
+        insert_arrow(con, f"facts.{name}", dataset, year, rows)

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from gvc.errors import GVCError, InputError
+from gvc.ingestion.load import input_fact_tables
 from gvc.pipeline import partitions as parts
 from gvc.table import IOTable
 
@@ -72,33 +73,6 @@ class UnitResult:
     error: str | None = None
     exit_code: int = 0
     started_at: str = ""
-
-
-def input_fact_tables(table: IOTable) -> dict[str, pa.Table]:
-    """The three input fact tables of ``table`` with the columns of ``facts.*`` less
-    ``dataset, year``: non-zero ``Z`` and final-demand cells, output and value added by node
-    (the rows :func:`gvc.ingestion.load.load_table` stores)."""
-    i, j = np.nonzero(table.Z)
-    inter = pa.table(
-        {"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}
-    )
-    i, c = np.nonzero(table.Y_detail)
-    final = pa.table(
-        {
-            "row_node": i.astype(np.int32),
-            "col_country_pos": (c // table.F).astype(np.int32),
-            "category_pos": (c % table.F).astype(np.int32),
-            "value": table.Y_detail[i, c],
-        }
-    )
-    nodes = pa.table(
-        {
-            "node": np.arange(table.n, dtype=np.int32),
-            "output": np.asarray(table.x, dtype=np.float64),
-            "value_added": np.asarray(table.va, dtype=np.float64),
-        }
-    )
-    return {"intermediate": inter, "final_demand": final, "node_values": nodes}
 
 
 def table_from_facts(labels: IOTable, facts: dict[str, pa.Table]) -> IOTable:

@@ -124,6 +124,12 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
     cell_files: list[Path] = []
     output_file = sectors_file = None
     input_files: list[Path] = []
+    if year is not None:
+        # never open another year's file: a damaged one must not break this year's read
+        other = sorted({y for f in files if (y := year_from_name(f.name)) not in (None, year)})
+        files = [f for f in files if year_from_name(f.name) in (None, year)]
+        if not any(year_from_name(f.name) == year for f in files) and other:
+            raise InputError(f"{d}: no table for year {year} (years found: {other})")
     for f in files:
         cols = _columns(f)
         if _is_long(cols):

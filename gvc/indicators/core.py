@@ -56,27 +56,32 @@ def compute_core(d: Derived) -> dict[str, pa.Table]:
     del F
 
     exporting = np.flatnonzero(d.e != 0)
-    M = va_in_exports(d.B[:, exporting], d.v, d.e[exporting])
-    nz = M != 0
-    cols = np.broadcast_to(exporting.astype(np.int32)[None, :], M.shape)
-    rows = np.broadcast_to(np.arange(n, dtype=np.int32)[:, None], M.shape)
-    out["va_in_exports"] = pa.table(
-        {"source_node": rows[nz], "export_node": cols[nz], "value": M[nz]}
-    )
-    # domestic / foreign split of each exporting node's value-added content (column sums of
-    # the domestic and foreign blocks of V B E-hat)
-    own = country_of(G, t.N)
-    same = own[:, None] == own[exporting][None, :]
-    dva = np.where(same, M, 0.0).sum(axis=0)
+    k = exporting.size
+    # exporting columns only; when every node exports this is B itself (no column copy)
+    Bk = d.B if k == n else d.B[:, exporting]
+    M = va_in_exports(Bk, d.v, d.e[exporting])
+    flat = M.ravel()
+    if np.count_nonzero(flat) == flat.size:  # dense (the usual case): no masks, no gathers
+        src = np.repeat(np.arange(n, dtype=np.int32), k)
+        dst = np.tile(exporting.astype(np.int32), n)
+        vals = flat
+    else:
+        nzr, nzc = np.nonzero(M)
+        src, dst, vals = nzr.astype(np.int32), exporting.astype(np.int32)[nzc], M[nzr, nzc]
+    out["va_in_exports"] = pa.table({"source_node": src, "export_node": dst, "value": vals})
+    # domestic / foreign split of each exporting node's value-added content: column sums of
+    # the domestic and foreign blocks of V B E-hat (one pass over M by country blocks)
+    by_country = M.reshape(G, t.N, k).sum(axis=1)  # (G, k): value added by source country
+    dva = by_country[country_of(G, t.N)[exporting], np.arange(k)]
     out["export_va"] = pa.table(
         {
             "export_node": exporting.astype(np.int32),
             "gross_exports": d.e[exporting],
             "dva": dva,
-            "fva": M.sum(axis=0) - dva,
+            "fva": by_country.sum(axis=0) - dva,
         }
     )
-    del M, nz, same
+    del M, flat
 
     E_int, E_fin = d.exports
     own_col = country_of(G, t.N)[:, None] == np.arange(G)[None, :]

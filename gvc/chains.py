@@ -58,11 +58,19 @@ def define(
     producers_sectors: Sequence[str] | None = None,
     destinations: Sequence[str] | None = None,
     km_source: str = "natural_earth",
+    cepii_file: str | os.PathLike | None = None,
+    cepii_measure: str | None = None,
+    km_fallback: str | None = None,
     db: Db = None,
 ) -> ChainSpec:
     """Define (or redefine) a chain; ``None`` lists mean all. See :func:`~gvc.indicators.
     geography.define_chain` (raises ``SchemaError`` for an unknown dataset, ``InputError`` for
-    an unknown code)."""
+    an unknown code or a CEPII file that lacks a pair of the dataset's countries).
+
+    ``km_source='cepii'`` with ``cepii_file`` (the user's GeoDist ``dist_cepii`` as CSV or
+    Parquet) and ``cepii_measure`` (``dist`` default, ``distcap``, ``distw``, ``distwces``)
+    takes the chain's km from that file; ``km_fallback='natural_earth'`` fills pairs it lacks
+    with great-circle km."""
     with open_store(db) as con:
         return _geo.define_chain(
             con,
@@ -72,6 +80,9 @@ def define(
             producers_sectors=producers_sectors,
             destinations=destinations,
             km_source=km_source,
+            cepii_file=cepii_file,
+            cepii_measure=cepii_measure,
+            km_fallback=km_fallback,
         )
 
 
@@ -120,8 +131,8 @@ def report(name: str, *, dataset: str, year: int | None = None, db: Db = None) -
             params.append(year)
         paths = run_sql(con, sql + " ORDER BY year, rank", params, obj="chain_paths").df()
         countries = _geo._dataset_labels(con, dataset, "countries")
-    if spec.km_source == "natural_earth":
-        g = _geo.country_geography(countries)
+    if spec.km_source != "none":
+        g = _geo.country_geography(countries)  # map points are Natural Earth's for CEPII too
         points = pd.DataFrame(
             {"country": countries, "lon": g.lon, "lat": g.lat, "continent": g.continent}
         )

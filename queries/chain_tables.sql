@@ -22,7 +22,13 @@ COMMENT ON COLUMN chains.chain IS 'chain name, unique within a dataset';
 COMMENT ON COLUMN chains.producers_countries IS 'countries whose products the chain buys; NULL = all';
 COMMENT ON COLUMN chains.producers_sectors IS 'sectors whose products the chain buys; NULL = all';
 COMMENT ON COLUMN chains.destinations IS 'countries whose final demand absorbs the chain; NULL = all';
-COMMENT ON COLUMN chains.km_source IS 'distances: natural_earth (centroids of the largest polygon, RoW = GDP-weighted non-members) or none';
+ALTER TABLE chains ADD COLUMN IF NOT EXISTS km_file VARCHAR;
+ALTER TABLE chains ADD COLUMN IF NOT EXISTS km_file_sha256 VARCHAR;
+ALTER TABLE chains ADD COLUMN IF NOT EXISTS km_fallback VARCHAR;
+COMMENT ON COLUMN chains.km_source IS 'distances: natural_earth (centroids of the largest polygon, RoW = GDP-weighted non-members), cepii:<measure> (the user''s CEPII GeoDist file, measure dist, distcap, distw or distwces) or none';
+COMMENT ON COLUMN chains.km_file IS 'absolute path of the CEPII GeoDist distance file (cepii:<measure> only)';
+COMMENT ON COLUMN chains.km_file_sha256 IS 'sha256 of km_file when the chain was defined; a run refuses a changed file';
+COMMENT ON COLUMN chains.km_fallback IS 'natural_earth: great-circle km for country pairs missing from km_file; NULL: a missing pair is an error';
 CREATE TABLE IF NOT EXISTS chain_geography (
     dataset VARCHAR NOT NULL,
     year SMALLINT NOT NULL,
@@ -43,7 +49,7 @@ COMMENT ON COLUMN chain_geography.crossings_mean IS 'expected international bord
 COMMENT ON COLUMN chain_geography.crossings_var IS 'variance of the number of border crossings (second factorial moment 2 B A^F B A^F B y ...)';
 COMMENT ON COLUMN chain_geography.returns_mean IS 'expected number of times the value re-enters its country of origin';
 COMMENT ON COLUMN chain_geography.intercontinental_mean IS 'expected crossings between continents (RoW is its own continent)';
-COMMENT ON COLUMN chain_geography.km_mean IS 'expected great-circle km along the cross-border legs, final leg included';
+COMMENT ON COLUMN chain_geography.km_mean IS 'expected km (great-circle, or CEPII per chains.km_source) along the cross-border legs, final leg included';
 COMMENT ON COLUMN chain_geography.countries_visited_mean IS 'expected number of distinct countries the value passes through, origin and final buyer included';
 CREATE TABLE IF NOT EXISTS chain_totals (
     dataset VARCHAR NOT NULL,
@@ -95,7 +101,7 @@ COMMENT ON COLUMN chain_paths.sectors IS 'sector of each stage, in order';
 COMMENT ON COLUMN chain_paths.destination IS 'country of the final buyer';
 CREATE OR REPLACE MACRO chain_tables(ds) AS TABLE
 SELECT c.chain, c.producers_countries, c.producers_sectors, c.destinations, c.km_source,
-       c.created_at, count(t.year) AS years_computed, min(t.year) AS first_year,
+       c.km_file, c.km_fallback, c.created_at, count(t.year) AS years_computed, min(t.year) AS first_year,
        max(t.year) AS last_year
 FROM chains c
 LEFT JOIN chain_totals t ON t.dataset = c.dataset AND t.chain = c.chain

@@ -103,9 +103,11 @@ def test_reexport_chain_tables_equal_hand_counts(tmp_path):
     assert t["countries_over"] == 3
     # stages: FRA value goes through 3 stages, DEU 2, ESP 1; one stage at home before leaving
     assert t["production_length"] == pytest.approx(va @ k)
+    # segments: 1 stage at home, then every link crosses a border (2, 1, 0 of them), and no
+    # domestic link follows a crossing, so the foreign segment is empty
     assert t["pl_domestic"] == pytest.approx(1.0)
-    assert t["pl_foreign"] == pytest.approx(va @ (k - 1))
     assert t["pl_border"] == pytest.approx(va @ (k - 1))  # intermediate crossings only
+    assert t["pl_foreign"] == pytest.approx(0.0, abs=1e-12)
 
     p = f["chain_paths"].sort_values("rank")
     assert p["path"].tolist() == [
@@ -209,8 +211,18 @@ def test_tables_equal_kernels_called_directly(tmp_path, seed):
     # production length v'BBy / v'By, written out independently of the lengths kernel
     yt = y.sum(axis=1)
     assert tot["production_length"] == pytest.approx(v @ B @ B @ yt / (v @ B @ yt), rel=1e-9)
-    assert tot["pl_domestic"] + tot["pl_foreign"] == pytest.approx(tot["production_length"])
-    assert 0 < tot["pl_border"] < tot["crossings_mean"]
+    assert tot["pl_domestic"] + tot["pl_border"] + tot["pl_foreign"] == pytest.approx(
+        tot["production_length"]
+    )
+    # the border segment counts intermediate crossings: v' B A^F B y / v' B y, written out here
+    AF = A * (c[:, None] != c[None, :])
+    assert tot["pl_border"] == pytest.approx(v @ B @ AF @ B @ yt / (v @ B @ yt), rel=1e-9)
+    # ... which is the mean number of crossings less the final sale abroad
+    dest = np.array([0, 2])
+    yx = (y * (c[:, None] != dest[None, :])).sum(axis=1)
+    assert tot["pl_border"] == pytest.approx(
+        tot["crossings_mean"] - v @ B @ yx / (v @ B @ yt), rel=1e-9
+    )
     paths = top_paths(A, v, y, 7, dest_countries=np.array([0, 2]), country_of_node=c, km=g.km)
     p = f["chain_paths"].sort_values("rank")
     assert_allclose(p["value"], [q.value for q in paths], rtol=1e-9)

@@ -41,7 +41,8 @@ def test_closed_economy_is_all_domestic():
     pl = production_length(Z, Y, x, x - Z.sum(0), 2, 2)
     assert_allclose(pl["PLv"], pl["PLv_D"], rtol=1e-12)
     assert_allclose(pl["PLy"], pl["PLy_D"], rtol=1e-12)
-    for k in ("PLv_RT", "PLv_GVC", "PLy_GVC", "Xv_GVC_S", "Xv_GVC_C", "Xy_RT"):
+    zero = ("PLv_RT", "PLv_GVC", "PLy_GVC", "Xv_GVC_S", "Xv_GVC_C", "Xy_RT", "CBv_GVC", "CBy_GVC")
+    for k in zero:
         assert_allclose(pl[k], 0, atol=1e-12, err_msg=k)
     assert np.all(np.isnan(pl["GVCPs"]))
 
@@ -55,7 +56,11 @@ def test_three_country_chain_by_hand():
     assert_allclose(pl["PLv"], [3, 2, 1])
     assert_allclose(pl["PLv_GVC_C"], [3, 0, 0])
     assert_allclose(pl["PLv_GVC_C_D"], [1, 0, 0])
-    assert_allclose(pl["PLv_GVC_C_F"], [2, 0, 0])
+    # two border crossings and no domestic link abroad; country 1's chain crosses once
+    assert_allclose(pl["CBv_GVC_C"], [2, 0, 0])
+    assert_allclose(pl["PLv_GVC_C_F"], [0, 0, 0])
+    assert_allclose(pl["CBv_GVC"], [2, 1, 0])
+    assert_allclose(pl["PLv_GVC_F"], [0, 0, 0])
     assert_allclose(pl["PLv_GVC_S"], [0, 2, 0])
     assert_allclose(pl["PLv_GVC"], [3, 2, 0])
     assert_allclose(pl["PLv_D"], [0, 0, 1])
@@ -63,8 +68,57 @@ def test_three_country_chain_by_hand():
     assert_allclose(pl["PLy"], [0, 0, (30 + 10 + 5) / 20])
     assert_allclose(pl["PLy_GVC"], [0, 0, (30 + 10) / 15])
     assert_allclose(pl["PLy_GVC_D"], [0, 0, (10 + 5) / 15])  # stages in the VA's home country
+    assert_allclose(pl["CBy_GVC"], [0, 0, (10 * 2 + 5 * 1) / 15])
+    assert_allclose(pl["PLy_GVC_F"], [0, 0, 0], atol=1e-12)
     assert_allclose(pl["GVCPs"][0:2], [np.nan, np.nan])
     assert_allclose(pl["GVCPs"][2], np.nan)  # node 2 exports no value added into GVCs
+
+
+def test_border_crossing_then_domestic_stage_abroad_by_hand():
+    # nodes (country, sector): 0=(0,0), 1=(0,1), 2=(1,0), 3=(1,1)
+    # (0,0) -> (1,0) -> (1,1) -> consumed in country 1; (0,1) only sells final goods at home
+    Z = np.zeros((4, 4))
+    Z[0, 2], Z[2, 3] = 10.0, 15.0
+    Y = np.array([[0.0, 0], [5, 0], [0, 0], [0, 20]])
+    x = np.array([10.0, 5, 15, 20])
+    pl = production_length(Z, Y, x, np.array([10.0, 5, 5, 5]), 2, 2)
+    # node 0's value added: 1 stage at home, 1 crossing, 1 domestic link in country 1 (simple)
+    assert_allclose(pl["PLv_GVC_S"], [3, 0, 0, 0])
+    assert_allclose(pl["PLv_GVC_S_D"], [1, 0, 0, 0])
+    assert_allclose(pl["CBv_GVC_S"], [1, 0, 0, 0])
+    assert_allclose(pl["PLv_GVC_S_F"], [1, 0, 0, 0])
+    assert_allclose(pl["Vv_GVC_C"], 0, atol=1e-12)
+    assert_allclose(pl["PLv_D"], [0, 1, 2, 1])
+    # node 3's final good: 10 of VA from node 0 is the only GVC part, 3 stages, 1 crossing
+    assert_allclose(pl["PLy_GVC"], [0, 0, 0, 3])
+    assert_allclose(pl["PLy_GVC_D"], [0, 0, 0, 1])
+    assert_allclose(pl["CBy_GVC"], [0, 0, 0, 1])
+    assert_allclose(pl["PLy_GVC_F"], [0, 0, 0, 1])
+
+
+def test_value_that_comes_home_crosses_twice_by_hand():
+    # (0,0) -> (1,0) -> (0,1) -> consumed in country 0; (1,1) only sells final goods at home
+    Z = np.zeros((4, 4))
+    Z[0, 2], Z[2, 1] = 10.0, 15.0
+    Y = np.array([[0.0, 0], [20, 0], [0, 0], [0, 5]])
+    x = np.array([10.0, 20, 15, 5])
+    pl = production_length(Z, Y, x, np.array([10.0, 5, 5, 5]), 2, 2)
+    # node 0: complex GVC, 1 stage at home + 2 crossings, no domestic link after the first
+    assert_allclose(pl["PLv_GVC_C"], [3, 0, 0, 0])
+    assert_allclose(pl["PLv_GVC_C_D"], [1, 0, 0, 0])
+    assert_allclose(pl["CBv_GVC_C"], [2, 0, 0, 0])
+    assert_allclose(pl["PLv_GVC_C_F"], 0, atol=1e-12)
+    # node 2 (country 1) exports to country 0, which consumes: simple GVC, one crossing
+    assert_allclose(pl["PLv_GVC_S"], [0, 0, 2, 0])
+    assert_allclose(pl["CBv_GVC_S"], [0, 0, 1, 0])
+    # node 1's final good (20): VA 10 from node 0 (3 stages, 2 crossings, complex), 5 from
+    # node 2 (2 stages, 1 crossing, simple), 5 its own (pure domestic)
+    assert_allclose(pl["PLy_GVC"][1], (30 + 10) / 15)
+    assert_allclose(pl["CBy_GVC"][1], (10 * 2 + 5 * 1) / 15)
+    assert_allclose(pl["CBy_GVC_S"][1], 1)
+    assert_allclose(pl["CBy_GVC_C"][1], 2)
+    assert_allclose(pl["PLy_GVC_D"][1], 1)
+    assert_allclose(pl["PLy_GVC_F"][1], 0, atol=1e-12)
 
 
 def test_traditional_trade_is_one_stage_per_node_without_inputs():
@@ -122,13 +176,23 @@ def test_segments_add_up_and_match_participation(seed, G, N):
             # each stage counts at least once: output induced >= value added
             assert np.all(pl[f"X{s}_{k}"] >= pl[f"V{s}_{k}"] - atol), k
         for part in ("GVC", "GVC_S", "GVC_C"):
+            # WWYZ (2017b): domestic segment + border crossings + foreign segment
             assert_allclose(
-                pl[f"PL{s}_{part}"], pl[f"PL{s}_{part}_D"] + pl[f"PL{s}_{part}_F"], rtol=1e-9
+                pl[f"PL{s}_{part}"],
+                pl[f"PL{s}_{part}_D"] + pl[f"CB{s}_{part}"] + pl[f"PL{s}_{part}_F"],
+                rtol=1e-9,
+                err_msg=part,
             )
-        # a GVC chain has at least one stage on each side of the first border
+        # a GVC chain has at least one stage before the first border and one crossing; a simple
+        # chain crosses exactly once
         on = pl[f"V{s}_GVC_S"] + pl[f"V{s}_GVC_C"] > atol
         assert np.all(pl[f"PL{s}_GVC_D"][on] >= 1 - 1e-9)
-        assert np.all(pl[f"PL{s}_GVC_F"][on] >= 1 - 1e-9)
+        assert np.all(pl[f"CB{s}_GVC"][on] >= 1 - 1e-9)
+        assert np.all(pl[f"PL{s}_GVC_F"] >= -1e-9)
+        simple = pl[f"V{s}_GVC_S"] > atol
+        assert_allclose(pl[f"CB{s}_GVC_S"][simple], 1, rtol=1e-9)
+        cplx = pl[f"V{s}_GVC_C"] > atol
+        assert np.all(pl[f"CB{s}_GVC_C"][cplx] >= 1 - 1e-9)
     ok = ~np.isnan(pl["GVCPs"])
     assert_allclose(pl["GVCPs"][ok], (pl["PLv_GVC"] / pl["PLy_GVC"])[ok])
 
@@ -144,3 +208,42 @@ def test_invariant_under_permuting_countries(seed):
     b = production_length(*permuted, G, N)
     for k in ("PLv", "PLv_GVC_C_F", "PLy_GVC_S_D", "GVCPs"):
         assert_allclose(b[k], a[k][nodes], rtol=1e-9, err_msg=k)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    G=st.integers(2, 4),
+    N=st.integers(1, 3),
+    trade=st.sampled_from([0.05, 0.3, 1.0]),
+)
+def test_border_crossings_count_foreign_links(seed, G, N, trade):
+    # Independent of the kernel's block helpers: weight every foreign link by t, so
+    # v # (I - A^D - t A^F)^-1 y is a sum over chains of t^(crossings) and its t-derivative at
+    # t = 1 counts the crossings; the three segments must add up to v # (B B - L L) y.
+    t = random_table(seed, G=G, N=N, trade=trade)
+    n = G * N
+    A = input_coefficients(t.Z, t.x)
+    same = np.kron(np.eye(G), np.ones((N, N))).astype(bool)
+    Ad, Af = np.where(same, A, 0.0), np.where(same, 0.0, A)
+    v, y = t.va / t.x, t.Y.sum(axis=1)
+    B = np.linalg.inv(np.eye(n) - A)
+    Ld = np.linalg.inv(np.eye(n) - Ad)
+    pl = production_length(t.Z, t.Y, t.x, t.va, G, N, B=B)
+
+    def weighted(tt: float) -> np.ndarray:
+        return np.linalg.inv(np.eye(n) - Ad - tt * Af)
+
+    h = 1e-5
+    dB = (weighted(1 + h) - weighted(1 - h)) / (2 * h)
+    v_gvc = v * (Ld @ Af @ B @ y)
+    atol = 1e-6 * float(t.x.max())
+    assert_allclose(pl["CBv_GVC"] * v_gvc, v * (dB @ y), rtol=1e-6, atol=atol)
+    y_gvc = (v @ Ld @ Af @ B) * y
+    assert_allclose(pl["CBy_GVC"] * y_gvc, (v @ dB) * y, rtol=1e-6, atol=atol)
+    # domestic links after the first crossing: v # L A^F B A^D B y (dense, by hand)
+    assert_allclose(pl["PLv_GVC_F"] * v_gvc, v * (Ld @ Af @ B @ Ad @ B @ y), rtol=1e-9, atol=1e-9)
+    # the three segments exhaust the GVC part's induced output
+    x_gvc = v * ((B @ B - Ld @ Ld) @ y)
+    seg = pl["PLv_GVC_D"] + pl["CBv_GVC"] + pl["PLv_GVC_F"]
+    assert_allclose(seg * v_gvc, x_gvc, rtol=1e-9, atol=1e-9 * float(t.x.max()))

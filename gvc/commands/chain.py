@@ -31,7 +31,23 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--producers-countries", help="comma-separated country codes, or all (default)")
     s.add_argument("--producers-sectors", help="comma-separated sector codes, or all (default)")
     s.add_argument("--destinations", help="comma-separated country codes, or all (default)")
-    s.add_argument("--km-source", default="natural_earth", choices=["natural_earth", "none"])
+    s.add_argument(
+        "--km-source",
+        default="natural_earth",
+        choices=["natural_earth", "none", "cepii"],
+        help="distances: Natural Earth centroids (default), none, or your CEPII GeoDist file",
+    )
+    s.add_argument("--cepii-file", help="CEPII dist_cepii file (.csv or .parquet), for cepii")
+    s.add_argument(
+        "--cepii-measure",
+        choices=["dist", "distcap", "distw", "distwces"],
+        help="CEPII distance measure (default dist)",
+    )
+    s.add_argument(
+        "--km-fallback",
+        choices=["natural_earth"],
+        help="great-circle km for country pairs the CEPII file lacks (default: error)",
+    )
     s.set_defaults(func=_define)
 
     s = csub.add_parser("run", parents=[common], help="compute a defined chain for stored years")
@@ -69,9 +85,15 @@ def _define(a: argparse.Namespace) -> int:
         producers_sectors=_codes(a.producers_sectors),
         destinations=_codes(a.destinations),
         km_source=a.km_source,
+        cepii_file=a.cepii_file,
+        cepii_measure=a.cepii_measure,
+        km_fallback=a.km_fallback,
         db=a.db,
     )
     print(f"defined chain {spec.name} ({spec.dataset}): {spec.describe()}")
+    if spec.km_file:
+        fb = f", missing pairs: {spec.km_fallback}" if spec.km_fallback else ""
+        print(f"km: {spec.km_source} from {spec.km_file} (sha256 {spec.km_file_sha256}{fb})")
     return 0
 
 

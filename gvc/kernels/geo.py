@@ -140,8 +140,57 @@ def group_distance_matrix(
     array([[0.      , 1.570796],
            [1.570796, 0.      ]])
     """
+    D = aggregate_distance_matrix(
+        distance_matrix(lon, lat, radius_km=radius_km), group, weight, n_groups=n_groups
+    )
+    return (D + D.T) / 2.0
+
+
+def aggregate_distance_matrix(
+    P: np.ndarray,
+    group: np.ndarray,
+    weight: np.ndarray | None = None,
+    *,
+    n_groups: int | None = None,
+) -> np.ndarray:
+    """Weighted mean of given point-to-point distances between groups of points.
+
+    ``D[g, h] = sum_{p in g, q in h} w_p w_q P[p, q] / (W_g W_h)`` for ``g != h`` and
+    ``D[g, g] = 0``, ``W_g`` the weight total of group ``g``. Same rule as
+    :func:`group_distance_matrix`, for distances that come from a table (e.g. CEPII GeoDist)
+    rather than from coordinates; ``P`` may be asymmetric (``P[p, q]``: from ``p`` to ``q``),
+    and so is ``D``. Entries of ``P`` inside one group are ignored.
+
+    Parameters
+    ----------
+    P : (m, m) distances between points (km); must be finite between points of different groups.
+    group : (m,) int, the entity (0 .. n_groups - 1) of each point.
+    weight : (m,) non-negative weights (default 1); every group needs a positive total.
+    n_groups : number of entities (default ``group.max() + 1``).
+
+    Returns
+    -------
+    D : (n_groups, n_groups) array, zero diagonal.
+
+    Raises
+    ------
+    InputError
+        a group without positive weight, or a non-finite distance between groups.
+
+    Examples
+    --------
+    Entity 1 is two points, 100 and 300 km from entity 0, weighted 3 : 1:
+
+    >>> P = np.array([[0.0, 100.0, 300.0], [100.0, 0.0, 5.0], [300.0, 5.0, 0.0]])
+    >>> aggregate_distance_matrix(P, np.array([0, 1, 1]), np.array([1.0, 3.0, 1.0]))
+    array([[  0., 150.],
+           [150.,   0.]])
+    """
+    P = np.asarray(P, dtype=np.float64)
     group = np.asarray(group, dtype=np.intp)
     m = group.shape[0]
+    if P.shape != (m, m):
+        raise InputError(f"distances must be ({m}, {m}), got {P.shape}")
     w = np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64)
     n_groups = int(group.max()) + 1 if n_groups is None else n_groups
     S = np.zeros((n_groups, m))
@@ -150,7 +199,9 @@ def group_distance_matrix(
     if np.any(tot <= 0):
         raise InputError("every group needs at least one point with positive weight")
     S /= tot[:, None]
-    D = S @ distance_matrix(lon, lat, radius_km=radius_km) @ S.T
-    D = (D + D.T) / 2.0
+    inside = group[:, None] == group[None, :]
+    if not np.all(np.isfinite(P[~inside])):
+        raise InputError("distances between points of different groups must be finite")
+    D = S @ np.where(inside, 0.0, P) @ S.T
     np.fill_diagonal(D, 0.0)
     return D

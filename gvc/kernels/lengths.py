@@ -15,7 +15,9 @@ intermediate input or final demand somewhere, so ``x = B y``, and ``va = x - 1'Z
   value-added origin (rows) and ``PLy = V B B Y-hat / V B Y-hat`` by final good (columns).
   Since ``B Y = x``: ``PLv_i = (B x)_i / x_i = U_i`` exactly (for ``v_i > 0``), and since
   ``v'B = 1'``: ``PLy_j = (v'B B)_j / (v'B)_j = (1'B)_j = D_j`` (for ``y_j > 0``; the
-  kernel returns 0 for a node that makes no final goods).
+  kernel returns 0 for a node that makes no final goods). The GVC part of the length splits
+  into a domestic segment, the number of border crossings and a foreign segment
+  (``PLv_GVC = PLv_GVC_D + CBv_GVC + PLv_GVC_F``), see :func:`production_length`.
 """
 
 from __future__ import annotations
@@ -123,22 +125,36 @@ def production_length(
 
     Value added ``V-hat B Y`` (forward, by origin) is split as in WWYZ (2017a) into pure
     domestic (D), traditional final-goods trade (RT), simple (GVC_S) and complex (GVC_C) GVC
-    parts; the gross output each part induces along its chain (``X``) comes from
-    ``B B = L L + L L A^F B + L A^F B B`` (which follows from ``B = L + L A^F B``)::
+    parts. The gross output each part induces along its chain (``X``) counts every production
+    stage the value passes through. With ``B B = L L + L L A^F B + L A^F B B`` (from
+    ``B = L + L A^F B``) and ``L A^F B B = B A^F B + L A^F B A^D B`` (from ``B = I + A B`` and
+    ``B A^F B = L A^F B + L A^F B A^F B``), the GVC part splits into three segments::
 
-        Xv_D     = v # L L y^D                Xv_RT = v # L L y^F
-        Xv_GVC_S = v # L L A^F L y^D   (domestic segment, before the first border)
-                 + v # L A^F L L y^D   (foreign segment, after it)
-        Xv_GVC_C = v # L L A^F (B y - L y^D)
-                 + v # L A^F (B B y - L L y^D)
+        Xv_D   = v # L L y^D                Xv_RT = v # L L y^F
+        Xv_GVC = v # L L A^F B y            (domestic segment: stages before the first border)
+               + v # B A^F B y              (border crossings: every A^F link on the chain)
+               + v # L A^F B A^D B y        (foreign segment: domestic links after the first
+                                             border)
+        simple part (y^D only, crosses exactly once):
+        Xv_GVC_S = v # L L A^F L y^D + v # L A^F L y^D + v # L A^F L A^D L y^D
+        complex part = GVC minus simple, segment by segment
 
-    and ``PLv_part = Xv_part / V_part`` (average number of production stages, counting the
-    stage where the value added is created), with ``PLv_GVC_D`` / ``PLv_GVC_F`` the domestic
-    and foreign segments of ``PLv_GVC`` (likewise ``_S_D, _S_F, _C_D, _C_F``). Backward lengths
-    ``PLy_*`` use the column sums of the same matrices (``v'L L # y^D`` etc.), by producer of
-    the final good. The parts add up: ``sum Xv_* = v # B B y`` and ``PLv = Xv / (v # B y)``
-    equals upstreamness ``x-hat^-1 B x`` on a balanced table; ``PLy`` equals ``1'B``. The GVC
-    position index is ``GVCPs = PLv_GVC / PLy_GVC`` (NaN where either is undefined).
+    With ``V_part`` the part's value added, ``PLv_part = Xv_part / V_part`` is the average
+    number of production stages (counting the stage where the value added is created), and
+
+        ``PLv_GVC = PLv_GVC_D + CBv_GVC + PLv_GVC_F``
+
+    (likewise ``_S`` and ``_C``). A chain's length is one more than its number of input links;
+    each link is domestic (``A^D``) or crosses a border (``A^F``): ``PLv_GVC_D`` counts the
+    first stage and the domestic links before the first crossing, ``CBv_GVC`` the crossings
+    (intermediate goods only; the sale of a final good abroad is not counted) and
+    ``PLv_GVC_F`` the domestic links after the first crossing (in any country, the origin
+    included when the value comes back). ``CBv_GVC_S = 1`` wherever ``V_GVC_S > 0``, and
+    ``CBv_GVC_C >= 1``. Backward lengths ``PLy_*`` and ``CBy_*`` use the column sums of the
+    same matrices (``v'L L # y^D`` etc.), by producer of the final good. The parts add up:
+    ``sum Xv_* = v # B B y`` and ``PLv = Xv / (v # B y)`` equals upstreamness
+    ``x-hat^-1 B x`` on a balanced table; ``PLy`` equals ``1'B``. The GVC position index is
+    ``GVCPs = PLv_GVC / PLy_GVC`` (NaN where either is undefined).
 
     Parameters
     ----------
@@ -152,32 +168,38 @@ def production_length(
     Returns
     -------
     dict of (n,) arrays: for ``s`` in ``v`` (forward) and ``y`` (backward): ``PL{s}``,
-    ``PL{s}_D``, ``PL{s}_RT``, ``PL{s}_GVC``, ``PL{s}_GVC_S``, ``PL{s}_GVC_C``, the segments
-    ``PL{s}_GVC_D``, ``PL{s}_GVC_F``, ``PL{s}_GVC_S_D``, ``PL{s}_GVC_S_F``, ``PL{s}_GVC_C_D``,
-    ``PL{s}_GVC_C_F``; the induced outputs ``X{s}_D, X{s}_RT, X{s}_GVC_S, X{s}_GVC_C`` (each GVC
-    one the sum of its two segments) and value added ``V{s}_D, V{s}_RT, V{s}_GVC_S,
-    V{s}_GVC_C``; and ``GVCPs``. Lengths are 0 where the part's value added is 0.
+    ``PL{s}_D``, ``PL{s}_RT``, ``PL{s}_GVC``, ``PL{s}_GVC_S``, ``PL{s}_GVC_C``; the segments
+    ``PL{s}_GVC_D``, ``CB{s}_GVC``, ``PL{s}_GVC_F`` and their ``_S_D, _S_F, _C_D, _C_F`` and
+    ``CB{s}_GVC_S``, ``CB{s}_GVC_C`` counterparts; the induced outputs ``X{s}_D, X{s}_RT,
+    X{s}_GVC_S, X{s}_GVC_C`` (each GVC one the sum of its three segments) and value added
+    ``V{s}_D, V{s}_RT, V{s}_GVC_S, V{s}_GVC_C``; and ``GVCPs``. Lengths are 0 where the
+    part's value added is 0.
 
     References
     ----------
     Wang, Wei, Yu & Zhu (2017b), "Characterizing global value chains: production length and
     upstreamness", NBER WP 23261: production length ``V-hat B B Y / V-hat B Y``, its split by
-    type of production activity (D, RT, GVC_S, GVC_C) with domestic and foreign GVC segments,
-    and the GVC position ``PLv_GVC / PLy_GVC``. The paper's text was not available to check
-    equation by equation: the segment formulas above are derived here from
-    ``B = L + L A^F B`` and the tests check that they add up to the total length and match
-    hand-counted chains. The paper also counts border crossings as a separate segment; that
-    split is not implemented.
+    type of production activity (D, RT, GVC_S, GVC_C), the split of GVC length into domestic,
+    border-crossing and foreign segments, and the GVC position ``PLv_GVC / PLy_GVC``. The
+    paper's text was not available to check equation by equation (no equation numbers are
+    given here for that reason). The three-segment formulas for the whole GVC part
+    (``v L L A^F B y``, ``v B A^F B y``, ``v L A^F B A^D B y`` over ``v L A^F B y``, row and
+    column sums) follow the Asian Development Bank's public implementation of WWYZ (2017),
+    repository ksreyes/mrio-processing, ``codes/06-production-lengths.ipynb`` (columns
+    PLvd_GVC, CBv_GVC, PLvf_GVC and PLv_GVC = their sum). The split of each segment into
+    simple and complex parts is derived here from the same identities; the tests check the
+    sums, the crossing count (as ``d/dt v (I - A^D - t A^F)^-1 y`` at ``t = 1``) and
+    hand-counted chains.
 
     Examples
     --------
     Country 0 sells 10 of intermediates to country 1, which adds 5 and consumes the 15:
-    country 0's value added goes through 2 stages (1 domestic, 1 foreign).
+    country 0's value added goes through 2 stages (1 at home, then 1 border crossing).
 
     >>> Z = np.array([[0.0, 10.0], [0.0, 0.0]]); Y = np.array([[0.0, 0.0], [0.0, 15.0]])
     >>> pl = production_length(Z, Y, np.array([10.0, 15.0]), np.array([10.0, 5.0]), 2, 1)
-    >>> pl["PLv"], pl["PLv_GVC_D"], pl["PLv_GVC_F"]
-    (array([2., 1.]), array([1., 0.]), array([1., 0.]))
+    >>> pl["PLv"], pl["PLv_GVC_D"], pl["CBv_GVC"], pl["PLv_GVC_F"]
+    (array([2., 1.]), array([1., 0.]), array([1., 0.]), array([0., 0.]))
     >>> pl["PLy"].round(4), pl["PLy_GVC"]
     (array([0.    , 1.6667]), array([0., 2.]))
 
@@ -194,17 +216,23 @@ def production_length(
     def Lz(z: np.ndarray) -> np.ndarray:
         return local_apply(L, z)
 
+    def Dz(z: np.ndarray) -> np.ndarray:
+        return local_apply(Ad, z)
+
     def Fz(z: np.ndarray) -> np.ndarray:
         return foreign_apply(A, Ad, z)
 
     def wL(w: np.ndarray) -> np.ndarray:
         return local_apply_left(w, L)
 
+    def wD(w: np.ndarray) -> np.ndarray:
+        return local_apply_left(w, Ad)
+
     def wF(w: np.ndarray) -> np.ndarray:
         return foreign_apply_left(w, A, Ad)
 
     V: dict[str, np.ndarray] = {}
-    X: dict[str, np.ndarray] = {}  # key -> (domestic segment, foreign segment) or total
+    X: dict[str, np.ndarray] = {}  # induced output: totals and segments (_D, _CB, _F)
 
     # Forward: row sums, everything is a column vector applied to y.
     Bx = B @ y
@@ -214,10 +242,17 @@ def production_length(
     gS, gC = Fz(Lyd), Fz(Bx - Lyd)
     V["v_D"], X["v_D"] = v * Lyd, v * LLyd
     V["v_RT"], X["v_RT"] = v * Lyf, v * Lz(Lyf)
-    V["v_GVC_S"] = v * Lz(gS)
-    X["v_GVC_S_D"], X["v_GVC_S_F"] = v * Lz(Lz(gS)), v * Lz(Fz(LLyd))
-    V["v_GVC_C"] = v * Lz(gC)
-    X["v_GVC_C_D"], X["v_GVC_C_F"] = v * Lz(Lz(gC)), v * Lz(Fz(BBx - LLyd))
+    V["v_GVC_S"], V["v_GVC_C"] = v * Lz(gS), v * Lz(gC)
+    # totals from B B = L L + L L A^F B + L A^F B B; segments computed separately below
+    X["v_GVC_S"] = v * (Lz(Lz(gS)) + Lz(Fz(LLyd)))
+    X["v_GVC_C"] = v * (Lz(Lz(gC)) + Lz(Fz(BBx - LLyd)))
+    X["v_GVC_S_D"], X["v_GVC_C_D"] = v * Lz(Lz(gS)), v * Lz(Lz(gC))
+    cb_all = v * (B @ Fz(Bx))  # v # B A^F B y
+    X["v_GVC_S_CB"] = V["v_GVC_S"]  # v # L A^F L y^D: one crossing per unit
+    X["v_GVC_C_CB"] = cb_all - X["v_GVC_S_CB"]
+    f_all = v * Lz(Fz(B @ Dz(Bx)))  # v # L A^F B A^D B y
+    X["v_GVC_S_F"] = v * Lz(Fz(Lz(Dz(Lyd))))  # v # L A^F L A^D L y^D
+    X["v_GVC_C_F"] = f_all - X["v_GVC_S_F"]
 
     # Backward: column sums, row vectors v'... times y elementwise.
     vL = wL(v)
@@ -230,19 +265,23 @@ def production_length(
     V["y_D"], X["y_D"] = vL * yD, vLL * yD
     V["y_RT"], X["y_RT"] = vL * yF, vLL * yF
     V["y_GVC_S"] = vLFL * yD
-    X["y_GVC_S_D"], X["y_GVC_S_F"] = vLLFL * yD, vLFLL * yD
     V["y_GVC_C"] = vLFB * y - vLFL * yD
+    X["y_GVC_S"] = (vLLFL + vLFLL) * yD
+    X["y_GVC_C"] = (vLLFB + vLFBB) * y - (vLLFL + vLFLL) * yD
+    X["y_GVC_S_D"] = vLLFL * yD
     X["y_GVC_C_D"] = vLLFB * y - vLLFL * yD
-    X["y_GVC_C_F"] = vLFBB * y - vLFLL * yD
+    X["y_GVC_S_CB"] = V["y_GVC_S"]
+    X["y_GVC_C_CB"] = (wF(v @ B) @ B) * y - X["y_GVC_S_CB"]  # v'B A^F B # y, less simple
+    X["y_GVC_S_F"] = wL(wD(vLFL)) * yD  # v'L A^F L A^D L # y^D
+    X["y_GVC_C_F"] = (wD(vLFB) @ B) * y - X["y_GVC_S_F"]  # v'L A^F B A^D B # y, less simple
 
     out: dict[str, np.ndarray] = {}
+    segments = ("D", "CB", "F")
     for s in ("v", "y"):
-        for part in ("S", "C"):
-            X[f"{s}_GVC_{part}"] = X[f"{s}_GVC_{part}_D"] + X[f"{s}_GVC_{part}_F"]
         V[f"{s}_GVC"] = V[f"{s}_GVC_S"] + V[f"{s}_GVC_C"]
-        for seg in ("D", "F"):
+        X[f"{s}_GVC"] = X[f"{s}_GVC_S"] + X[f"{s}_GVC_C"]
+        for seg in segments:
             X[f"{s}_GVC_{seg}"] = X[f"{s}_GVC_S_{seg}"] + X[f"{s}_GVC_C_{seg}"]
-        X[f"{s}_GVC"] = X[f"{s}_GVC_D"] + X[f"{s}_GVC_F"]
         V[s] = V[f"{s}_D"] + V[f"{s}_RT"] + V[f"{s}_GVC"]
         X[s] = X[f"{s}_D"] + X[f"{s}_RT"] + X[f"{s}_GVC"]
         out[f"PL{s}"] = safe_divide(X[s], V[s])
@@ -251,6 +290,7 @@ def production_length(
         for part in ("GVC", "GVC_S", "GVC_C"):
             for seg in ("D", "F"):
                 out[f"PL{s}_{part}_{seg}"] = safe_divide(X[f"{s}_{part}_{seg}"], V[f"{s}_{part}"])
+            out[f"CB{s}_{part}"] = safe_divide(X[f"{s}_{part}_CB"], V[f"{s}_{part}"])
         for part in ("D", "RT", "GVC_S", "GVC_C"):
             out[f"X{s}_{part}"] = X[f"{s}_{part}"]
             out[f"V{s}_{part}"] = V[f"{s}_{part}"]

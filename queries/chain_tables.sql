@@ -75,8 +75,8 @@ COMMENT ON COLUMN chain_totals.countries_effective IS 'exp of the entropy of the
 COMMENT ON COLUMN chain_totals.countries_over IS 'origin countries with at least 0.5 % of the chain''s value added';
 COMMENT ON COLUMN chain_totals.production_length IS 'production stages, v B B y / v B y (Wang, Wei, Yu & Zhu 2017b) for the chain''s y';
 COMMENT ON COLUMN chain_totals.pl_domestic IS 'stages in the origin country before the value first leaves it (WWYZ domestic segment)';
-COMMENT ON COLUMN chain_totals.pl_border IS 'intermediate border crossings per unit of value added (crossings_mean without the final leg)';
-COMMENT ON COLUMN chain_totals.pl_foreign IS 'stages after the value first leaves its origin country; pl_domestic + pl_foreign = production_length';
+COMMENT ON COLUMN chain_totals.pl_border IS 'WWYZ border-crossing segment: intermediate border crossings per unit of value added (crossings_mean without the final sale)';
+COMMENT ON COLUMN chain_totals.pl_foreign IS 'WWYZ foreign segment: domestic links after the first border crossing; pl_domestic + pl_border + pl_foreign = production_length';
 CREATE TABLE IF NOT EXISTS chain_paths (
     dataset VARCHAR NOT NULL,
     year SMALLINT NOT NULL,

@@ -9,12 +9,9 @@ bad year never stops the others.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,24 +129,11 @@ def dimension_tables(table: IOTable) -> dict[str, pa.Table]:
 
 
 def _read_one_year(spec: UnitSpec):
-    """``gvc.readers.read`` for one year. A directory is read through a view holding only
-    this year's files and the year-less ones, so that another year's broken file cannot fail
-    this year (the directory reader opens every file's header)."""
+    """``gvc.readers.read`` for one year (a directory reader opens only that year's files and
+    the year-less ones, so another year's broken file cannot fail this year)."""
     from gvc.readers import read
 
-    p = Path(spec.path)
-    if not p.is_dir():
-        return read(p, spec.format, spec.year)
-    view = Path(tempfile.mkdtemp(prefix=f"gvc-{spec.dataset}-{spec.year}-"))
-    try:
-        for f in sorted(p.iterdir()):
-            years = {m.group(0) for m in _YEAR.finditer(f.name)}
-            if f.is_file() and (not years or str(spec.year) in years):
-                (view / f.name).symlink_to(f.resolve())
-        raws = read(view, spec.format, spec.year)
-    finally:
-        shutil.rmtree(view, ignore_errors=True)
-    return [dataclasses.replace(r, source=str(p)) for r in raws]
+    return read(Path(spec.path), spec.format, spec.year)
 
 
 def process_unit(spec: UnitSpec) -> UnitResult:

@@ -57,9 +57,8 @@ def phase(name: str, data: Path, G: int, N: int, F: int) -> dict:
         out["seconds"] = time.perf_counter() - t0
         out["rows"] = res[0][2]
     elif name == "pymrio_calc_all":
-        import pymrio
-
         import pandas as pd
+        import pymrio
 
         Z, Yd, x = synthetic_arrays(G, N, F)
         Zf, Yf = to_frames(Z, Yd, G, N, F)

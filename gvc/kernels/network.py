@@ -24,7 +24,7 @@ Bonacich, P. (1987), "Power and centrality: a family of measures", AJS 92(5).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,7 +36,7 @@ Scope = Literal["full", "foreign", "domestic"]
 SCOPES: tuple[Scope, ...] = ("full", "foreign", "domestic")
 MEASURES: tuple[str, ...] = ("in_strength", "out_strength", "pagerank", "katz", "eigenvector")
 
-ArrayOrSparse = np.ndarray | sp.sparray | sp.spmatrix
+ArrayOrSparse: TypeAlias = np.ndarray | sp.sparray | sp.spmatrix
 
 
 def as_weight_matrix(W: ArrayOrSparse) -> sp.csr_array:

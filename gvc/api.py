@@ -22,7 +22,7 @@ from gvc.errors import AuditError, InputError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
 from gvc.ingestion.load import load_table
-from gvc.store import fetch_one, open_store, run_sql
+from gvc.store import fetch_one, open_store, run_sql, transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ def ingest(
 ) -> list[IngestResult]:
     """Read, harmonise, validate and load an IO table (every year found) into the store.
 
-    Each year is validated before anything is written and loaded in one transaction; a year
-    already ingested from the same file is skipped. Returns one :class:`IngestResult` a year.
+    The whole call is one transaction: every year is validated and loaded, or (on any error)
+    none is. A year already ingested from the same file is skipped. Returns one
+    :class:`IngestResult` a year.
 
     Raises
     ------
@@ -75,32 +76,34 @@ def ingest(
         raise InputError(f"{p}: no table found" + (f" for year {year}" if year else ""))
     results = []
     with open_store(db) as con:
-        for k, raw in enumerate(raws):
+        # one transaction for the whole ingest: a bad year leaves no year of it behind
+        with transaction(con):
+            for k, raw in enumerate(raws):
+                if progress:
+                    progress(f"ingest {raw.year}", k, len(raws))
+                name = dataset or default_dataset_name(p, raw.format, raw.edition)
+                src = Path(raw.source) if Path(raw.source).exists() else p
+                if existing_sha(con, name, int(raw.year)) == source_sha256(src, int(raw.year)):
+                    log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
+                    results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
+                    continue
+                prep, warnings = prepare(raw, p, dataset=name, options=options)
+                for w in warnings:
+                    log.info("%s", w)
+                status = load_table(
+                    con,
+                    prep.table,
+                    dataset=prep.dataset,
+                    year=prep.year,
+                    provenance=prep.provenance,
+                    replace=replace,
+                    names=dimension_names(prep.table),
+                )
+                results.append(
+                    IngestResult(prep.dataset, prep.year, status, str(raw.source), tuple(warnings))
+                )
             if progress:
-                progress(f"ingest {raw.year}", k, len(raws))
-            name = dataset or default_dataset_name(p, raw.format, raw.edition)
-            src = Path(raw.source) if Path(raw.source).exists() else p
-            if existing_sha(con, name, int(raw.year)) == source_sha256(src, int(raw.year)):
-                log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
-                results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
-                continue
-            prep, warnings = prepare(raw, p, dataset=name, options=options)
-            for w in warnings:
-                log.info("%s", w)
-            status = load_table(
-                con,
-                prep.table,
-                dataset=prep.dataset,
-                year=prep.year,
-                provenance=prep.provenance,
-                replace=replace,
-                names=dimension_names(prep.table),
-            )
-            results.append(
-                IngestResult(prep.dataset, prep.year, status, str(raw.source), tuple(warnings))
-            )
-        if progress:
-            progress("done", len(raws), len(raws))
+                progress("done", len(raws), len(raws))
     return results
 
 

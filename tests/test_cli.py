@@ -214,3 +214,22 @@ def test_singular_table_is_numerical_error(tmp_path, capsys):
     rc = main(["run", "--db", str(db), "--steps", "core"])
     err = capsys.readouterr().err.strip()
     assert rc == 5 and "singular" in err, err
+
+
+def test_ingest_is_one_transaction_across_years(tmp_path, capsys):
+    """A directory whose second year is bad: the good year is not left behind either."""
+    d = tmp_path / "two"
+    d.mkdir()
+    shutil.copy(WIOD / "wiot_2010.parquet", d)
+    bad = pq.read_table(WIOD / "wiot_2011.parquet").to_pandas()
+    for c in ("row_country", "row_sector", "col_country", "col_item"):
+        bad[c] = bad[c].astype(str)
+    bad["value"] = bad["value"].astype("float64")
+    bad.loc[bad.index[0], "value"] = -5.0  # a negative intermediate flow (AUS c1 -> AUS c1)
+    bad.to_parquet(d / "wiot_2011.parquet")
+    db = tmp_path / "s.duckdb"
+    rc = main(["ingest", str(d), "--db", str(db)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "negative" in err and len(err.splitlines()) == 1, err
+    snap = _snapshot(db)
+    assert snap["main.tables"] == 0 and snap["facts.intermediate"] == 0

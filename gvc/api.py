@@ -134,7 +134,11 @@ def query(
     """Run a SQL query on the store (read-only) and return a pandas DataFrame or Arrow table."""
     with open_store(db, read_only=True) as con:
         res = run_sql(con, sql, params, obj="query")
-        return res.fetch_arrow_table() if as_ == "arrow" else res.df()
+        if as_ != "arrow":
+            return res.df()
+        # DuckDB 2 names it to_arrow_table; 1.x fetch_arrow_table
+        fetch = getattr(res, "to_arrow_table", None) or res.fetch_arrow_table
+        return fetch()
 
 
 def audit(

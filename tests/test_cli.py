@@ -233,3 +233,15 @@ def test_ingest_is_one_transaction_across_years(tmp_path, capsys):
     assert rc == 2 and "negative" in err and len(err.splitlines()) == 1, err
     snap = _snapshot(db)
     assert snap["main.tables"] == 0 and snap["facts.intermediate"] == 0
+
+
+def test_python_api_query_pandas_and_arrow(wiod_db):
+    import pyarrow as pa
+
+    import gvc
+
+    sql = "SELECT exporter, dva FROM export_va_content WHERE year = 2011 ORDER BY exporter"
+    df = gvc.query(sql, db=wiod_db)
+    tab = gvc.query(sql, db=wiod_db, as_="arrow")
+    assert isinstance(tab, pa.Table) and tab.num_rows == len(df) == 41
+    assert tab.column("dva").to_pylist() == df["dva"].tolist()

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from gvc.errors import AuditError, InputError
+from gvc.errors import AuditError, InputError, QueryError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
 from gvc.ingestion.load import load_table
@@ -133,12 +134,15 @@ def query(
 ) -> pd.DataFrame | pa.Table:
     """Run a SQL query on the store (read-only) and return a pandas DataFrame or Arrow table."""
     with open_store(db, read_only=True) as con:
-        res = run_sql(con, sql, params, obj="query")
         if as_ != "arrow":
-            return res.df()
-        # DuckDB 2 names it to_arrow_table; 1.x fetch_arrow_table
-        fetch = getattr(res, "to_arrow_table", None) or res.fetch_arrow_table
-        return fetch()
+            return run_sql(con, sql, params, obj="query").df()
+        # the relation API hands Arrow over without the extra copy of a DB-API result
+        try:
+            rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+            to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
+            return to_arrow()
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0], sql=sql, obj="query") from exc
 
 
 def audit(

@@ -74,7 +74,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 import os
 import time
@@ -90,6 +89,7 @@ import pandas as pd
 from gvc.errors import InputError, SchemaError
 from gvc.indicators.derived import Derived
 from gvc.indicators.inputs import read_iotable
+from gvc.ingestion.prepare import source_sha256
 from gvc.kernels.crossings import chain_moments
 from gvc.kernels.geo import aggregate_distance_matrix, distance_matrix, group_distance_matrix
 from gvc.kernels.lengths import production_length
@@ -320,16 +320,7 @@ def _km_options(
     path = Path(cepii_file).expanduser().resolve()
     if not path.is_file():
         raise InputError(f"{path}: CEPII distance file not found")
-    return f"cepii:{measure}", str(path), file_sha256(path)
-
-
-def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    """sha256 (hex) of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+    return f"cepii:{measure}", str(path), source_sha256(path)
 
 
 def get_chain(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> ChainSpec:
@@ -588,7 +579,7 @@ def cepii_distances(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: CEPII distance file not found")
-    codes, M = _read_cepii(str(path), file_sha256(path), measure)
+    codes, M = _read_cepii(str(path), source_sha256(path), measure)
     pts = _ne_points(countries)
     G = len(countries)
     cep = [CEPII_CODES.get(c, c) for c in pts.iso]
@@ -665,7 +656,7 @@ def chain_geography_of(spec: ChainSpec, countries: Sequence[str]) -> CountryGeo 
     path = Path(spec.km_file)
     if not path.is_file():
         raise InputError(f"{path}: CEPII distance file of chain {spec.name!r} not found")
-    if spec.km_file_sha256 and file_sha256(path) != spec.km_file_sha256:
+    if spec.km_file_sha256 and source_sha256(path) != spec.km_file_sha256:
         raise InputError(
             f"{path}: file changed since chain {spec.name!r} was defined (sha256 differs); "
             "define the chain again"

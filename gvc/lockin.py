@@ -36,18 +36,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg as sla
 
 from gvc.errors import InputError
 from gvc.kernels.blocks import country_of, total_exports
 from gvc.kernels.leontief import (
     domestic_blocks,
     input_coefficients,
-    leontief_lu,
+    leontief_inverse,
     local_inverses,
     value_added_coefficients,
 )
 from gvc.kernels.network import SCOPES, Scope, as_weight_matrix, centralities, link_scope
+from gvc.kernels.participation import wwyz_participation
 from gvc.table import IOTable
 
 log = logging.getLogger(__name__)
@@ -230,22 +230,15 @@ def node_metrics(
     c = country_of(G, N)
     A = input_coefficients(Z, x)
     v = value_added_coefficients(va, x)
+    if B is None:
+        B = leontief_inverse(A)
+    # V_D, V_RT and V_GVC by origin: the WWYZ forward decomposition, computed once
+    w = wwyz_participation(Z, Y, x, va, G, N, B=B)
     L = local_inverses(A, G, N)
     AF = A.copy()
     AF[c[:, None] == c[None, :]] = 0.0
-    LAF = np.einsum("gij,gjm->gim", L, AF.reshape(G, N, n)).reshape(n, n)
-    yD = Y[np.arange(n), c]
-    y = Y.sum(axis=1)
-    LyD = np.einsum("gij,gj->gi", L, yD.reshape(G, N)).ravel()
-    LyF = np.einsum("gij,gj->gi", L, (y - yD).reshape(G, N)).ravel()
     vL = np.einsum("gi,gij->gj", v.reshape(G, N), L).ravel()
-    u = vL @ AF
-    if B is not None:
-        By, uB = B @ y, u @ B
-    else:  # one LU of (I - A) serves both B y and u B (the transposed solve)
-        lu = leontief_lu(A)
-        By = sla.lu_solve(lu, y, check_finite=False)
-        uB = sla.lu_solve(lu, u, trans=1, check_finite=False)
+    uB = (vL @ AF) @ B
 
     Zd = domestic_blocks(Z, G, N)  # (G, N, N)
     dom_in = Zd.sum(axis=1).ravel()
@@ -260,9 +253,9 @@ def node_metrics(
     top_idx = np.where(has, s.argmax(axis=1).ravel(), -1)
 
     return {
-        "pure_domestic_share": _ratio(v * LyD, va),
-        "traditional_trade_share": _ratio(v * LyF, va),
-        "gvc_forward": _ratio(v * (LAF @ By), va),
+        "pure_domestic_share": _ratio(w["V_D_f"], va),
+        "traditional_trade_share": _ratio(w["V_RT_f"], va),
+        "gvc_forward": _ratio(w["V_GVC_S_f"] + w["V_GVC_C_f"], va),
         "domestic_va_content": vL,
         "gvc_backward": uB,
         "export_share": _ratio(total_exports(Z, Y, G, N), x),

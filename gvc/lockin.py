@@ -44,6 +44,7 @@ from gvc.kernels.leontief import (
     input_coefficients,
     leontief_inverse,
     local_inverses,
+    nan_divide,
     value_added_coefficients,
 )
 from gvc.kernels.network import SCOPES, Scope, as_weight_matrix, centralities, link_scope
@@ -253,14 +254,14 @@ def node_metrics(
     top_idx = np.where(has, s.argmax(axis=1).ravel(), -1)
 
     return {
-        "pure_domestic_share": _ratio(w["V_D_f"], va),
-        "traditional_trade_share": _ratio(w["V_RT_f"], va),
-        "gvc_forward": _ratio(w["V_GVC_S_f"] + w["V_GVC_C_f"], va),
+        "pure_domestic_share": nan_divide(w["V_D_f"], va),
+        "traditional_trade_share": nan_divide(w["V_RT_f"], va),
+        "gvc_forward": nan_divide(w["V_GVC_S_f"] + w["V_GVC_C_f"], va),
         "domestic_va_content": vL,
         "gvc_backward": uB,
-        "export_share": _ratio(total_exports(Z, Y, G, N), x),
-        "domestic_input_share": _ratio(dom_in, Z.sum(axis=0)),
-        "domestic_sales_share": _ratio(dom_out, Z.sum(axis=1)),
+        "export_share": nan_divide(total_exports(Z, Y, G, N), x),
+        "domestic_input_share": nan_divide(dom_in, Z.sum(axis=0)),
+        "domestic_sales_share": nan_divide(dom_out, Z.sum(axis=1)),
         "domestic_input_hhi": hhi,
         "top_domestic_supplier_share": top,
         "top_domestic_supplier": top_idx,
@@ -319,12 +320,6 @@ def centrality_frame(
                 table.Z, table.G, table.N, scope=scope, min_share=betweenness_min_share
             )
     return out
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num = np.asarray(num, dtype=np.float64)
-    den = np.asarray(den, dtype=np.float64)
-    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, np.nan), where=den != 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,19 +733,19 @@ def cluster_metrics(
         "members": float(m.sum()),
         "output": float(x[m].sum()),
         "value_added": float(np.asarray(va, dtype=np.float64)[m].sum()),
-        "intra_cluster_sales_share": _scalar_ratio(intra, sales),
-        "intra_cluster_input_share": _scalar_ratio(intra, inputs),
-        "export_share": _scalar_ratio(float(np.asarray(exports)[m].sum()), float(x[m].sum())),
+        "intra_cluster_sales_share": _scalarnan_divide(intra, sales),
+        "intra_cluster_input_share": _scalarnan_divide(intra, inputs),
+        "export_share": _scalarnan_divide(float(np.asarray(exports)[m].sum()), float(x[m].sum())),
         "foreign_input_share": math.nan,
         "gvc_backward": math.nan,
     }
     if G is not None and N is not None:
         c = country_of(G, N)
         foreign = c[:, None] != c[None, m]
-        out["foreign_input_share"] = _scalar_ratio(float(Z[:, m][foreign].sum()), inputs)
+        out["foreign_input_share"] = _scalarnan_divide(float(Z[:, m][foreign].sum()), inputs)
     if gvc_backward is not None:
         g = np.asarray(gvc_backward, dtype=np.float64)[m]
-        out["gvc_backward"] = _scalar_ratio(float((x[m] * g).sum()), float(x[m].sum()))
+        out["gvc_backward"] = _scalarnan_divide(float((x[m] * g).sum()), float(x[m].sum()))
     return out
 
 
@@ -895,7 +890,7 @@ def _num(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def _scalar_ratio(a: float, b: float) -> float:
+def _scalarnan_divide(a: float, b: float) -> float:
     return a / b if b != 0 else math.nan
 
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from gvc.errors import InputError
-from gvc.kernels.leontief import domestic_blocks
+from gvc.kernels.leontief import domestic_blocks, nan_divide
 
 
 def block_column_products(M: np.ndarray, X: np.ndarray, G: int, N: int) -> np.ndarray:
@@ -82,13 +82,6 @@ def _weighted_links(P: np.ndarray, w: np.ndarray, c: np.ndarray) -> np.ndarray:
 def _final_leg(Yd: np.ndarray, f: np.ndarray, c: np.ndarray) -> np.ndarray:
     """``y^f_{jq} = sum_r f[c_j, r] Yd[j, r, q]``: final demand weighted by the final-leg value."""
     return np.einsum("jr,jrq->jq", f[c], Yd)
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den``, NaN where ``den == 0`` (an origin with no value in the chain)."""
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
 
 
 def chain_moments(
@@ -246,15 +239,15 @@ def chain_moments(
     per_node = {f"{k}_mean": nums[k] for k in specs}
     per_node["returns_mean"] = ret
     for key, x in per_node.items():
-        out[key] = _ratio(x, By)
-        out[f"chain_{key}"] = _ratio(v @ x, va_tot)
-    ek2 = _ratio(K2, By)
+        out[key] = nan_divide(x, By)
+        out[f"chain_{key}"] = nan_divide(v @ x, va_tot)
+    ek2 = nan_divide(K2, By)
     out["crossings_var"] = ek2 - out["crossings_mean"] ** 2
-    out["chain_crossings_var"] = _ratio(v @ K2, va_tot) - out["chain_crossings_mean"] ** 2
-    out["countries_visited_mean"] = G - _ratio(visited_num, By)
-    out["chain_countries_visited_mean"] = G - _ratio(v @ visited_num, va_tot)
+    out["chain_crossings_var"] = nan_divide(v @ K2, va_tot) - out["chain_crossings_mean"] ** 2
+    out["countries_visited_mean"] = G - nan_divide(visited_num, By)
+    out["chain_countries_visited_mean"] = G - nan_divide(v @ visited_num, va_tot)
 
-    p = _ratio(va.reshape(G, N, Q).sum(axis=1), va_tot)
+    p = nan_divide(va.reshape(G, N, Q).sum(axis=1), va_tot)
     logp = np.log(np.where(p > 0, p, 1.0))
     out["va_share_by_country"] = p
     out["countries_effective"] = np.exp(-(p * logp).sum(axis=0))

@@ -25,7 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 from gvc.kernels.leontief import (
+    check_table,
     domestic_blocks,
+    global_inverse,
     input_coefficients,
     leontief_inverse,
     local_inverses,
@@ -39,7 +41,6 @@ from gvc.kernels.participation import (
     local_apply,
     local_apply_left,
 )
-from gvc.kernels.tiva import check_table, global_inverse
 
 __all__ = ["upstreamness", "downstreamness", "production_length"]
 

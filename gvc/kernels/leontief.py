@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import scipy.linalg as sla
 
-from gvc.errors import NumericalError
+from gvc.errors import InputError, NumericalError
 
 
 def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -26,6 +26,19 @@ def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     num = np.asarray(num, dtype=np.float64)
     den = np.asarray(den, dtype=np.float64)
     out = np.zeros(np.broadcast(num, den).shape)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def nan_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` with NaN (undefined) wherever ``den == 0``.
+
+    >>> nan_divide(np.array([1.0, 2.0]), np.array([2.0, 0.0]))
+    array([0.5, nan])
+    """
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
     np.divide(num, den, out=out, where=den != 0)
     return out
 
@@ -207,3 +220,42 @@ def domestic_blocks(M: np.ndarray, G: int, N: int) -> np.ndarray:
     M4 = M.reshape(G, N, G, N)
     idx = np.arange(G)
     return M4[idx, :, idx, :].copy()
+
+
+def check_table(
+    Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray, G: int, N: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate shapes and finiteness; return float64 copies of ``(Z, Y, x, va)``.
+
+    Raises
+    ------
+    InputError
+        a shape does not match ``G`` and ``N`` or an entry is NaN or infinite.
+    """
+    n = G * N
+    Z = np.asarray(Z, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)
+    va = np.asarray(va, dtype=np.float64)
+    for name, arr, shape in (
+        ("Z", Z, (n, n)),
+        ("Y", Y, (n, G)),
+        ("x", x, (n,)),
+        ("va", va, (n,)),
+    ):
+        if arr.shape != shape:
+            raise InputError(f"{name} has shape {arr.shape}, expected {shape} (G={G}, N={N})")
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"{name} has NaN or infinite entries")
+    return Z, Y, x, va
+
+
+def global_inverse(Z: np.ndarray, x: np.ndarray, B: np.ndarray | None) -> np.ndarray:
+    """``B`` when given (shape-checked), else ``(I - A)^-1`` with ``A = Z x-hat^-1``."""
+    n = Z.shape[0]
+    if B is None:
+        return leontief_inverse(input_coefficients(Z, x))
+    B = np.asarray(B, dtype=np.float64)
+    if B.shape != (n, n):
+        raise InputError(f"B has shape {B.shape}, expected {(n, n)}")
+    return B

@@ -24,13 +24,14 @@ from gvc.kernels.blocks import (
     sum_by_country_rows,
 )
 from gvc.kernels.leontief import (
+    check_table,
     domestic_blocks,
+    global_inverse,
     input_coefficients,
     local_inverses,
     safe_divide,
     value_added_coefficients,
 )
-from gvc.kernels.tiva import check_table, global_inverse
 
 __all__ = [
     "wwyz_participation",

@@ -30,57 +30,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from gvc.errors import InputError
 from gvc.kernels.blocks import bilateral_exports, country_of, sum_by_country_rows
 from gvc.kernels.leontief import (
+    check_table,
     domestic_blocks,
+    global_inverse,
     input_coefficients,
-    leontief_inverse,
     local_inverses,
     safe_divide,
     value_added_coefficients,
 )
 
 __all__ = ["tiva_indicators", "new_rca"]
-
-
-def check_table(
-    Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray, G: int, N: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate shapes and finiteness; return float64 copies of ``(Z, Y, x, va)``.
-
-    Raises
-    ------
-    InputError
-        a shape does not match ``G`` and ``N`` or an entry is NaN or infinite.
-    """
-    n = G * N
-    Z = np.asarray(Z, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    x = np.asarray(x, dtype=np.float64)
-    va = np.asarray(va, dtype=np.float64)
-    for name, arr, shape in (
-        ("Z", Z, (n, n)),
-        ("Y", Y, (n, G)),
-        ("x", x, (n,)),
-        ("va", va, (n,)),
-    ):
-        if arr.shape != shape:
-            raise InputError(f"{name} has shape {arr.shape}, expected {shape} (G={G}, N={N})")
-        if not np.all(np.isfinite(arr)):
-            raise InputError(f"{name} has NaN or infinite entries")
-    return Z, Y, x, va
-
-
-def global_inverse(Z: np.ndarray, x: np.ndarray, B: np.ndarray | None) -> np.ndarray:
-    """``B`` when given (shape-checked), else ``(I - A)^-1`` with ``A = Z x-hat^-1``."""
-    n = Z.shape[0]
-    if B is None:
-        return leontief_inverse(input_coefficients(Z, x))
-    B = np.asarray(B, dtype=np.float64)
-    if B.shape != (n, n):
-        raise InputError(f"B has shape {B.shape}, expected {(n, n)}")
-    return B
 
 
 def tiva_indicators(

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from gvc.errors import AuditError, InputError, QueryError
+from gvc.errors import AuditError, InputError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
 from gvc.ingestion.load import load_table
-from gvc.store import fetch_one, open_store, run_sql, transaction
+from gvc.store import fetch_arrow, fetch_one, open_store, run_sql, transaction
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +135,7 @@ def query(
     with open_store(db, read_only=True) as con:
         if as_ != "arrow":
             return run_sql(con, sql, params, obj="query").df()
-        # the relation API hands Arrow over without the extra copy of a DB-API result
-        try:
-            rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
-            to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
-            return to_arrow()
-        except duckdb.Error as exc:
-            raise QueryError(str(exc).splitlines()[0], sql=sql, obj="query") from exc
+        return fetch_arrow(con, sql, params, obj="query")
 
 
 def audit(

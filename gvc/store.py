@@ -101,6 +101,21 @@ def run_sql(
         raise QueryError(str(exc).splitlines()[0], sql=sql, obj=obj) from exc
 
 
+def fetch_arrow(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Any = None, obj: str | None = None
+) -> Any:
+    """The result of ``sql`` as a ``pyarrow.Table``, through the relation API (no extra copy).
+
+    DuckDB 2 names the method ``to_arrow_table``; 1.x ``arrow``.
+    """
+    try:
+        rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+        to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
+        return to_arrow()
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0], sql=sql, obj=obj) from exc
+
+
 def fetch_one(
     con: duckdb.DuckDBPyConnection, sql: str, params: Any = None, obj: str | None = None
 ) -> tuple | None:

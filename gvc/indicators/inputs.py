@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from gvc.errors import SchemaError
-from gvc.store import fetch_one, run_sql
+from gvc.store import fetch_arrow, fetch_one, run_sql
 from gvc.table import IOTable
 
 
@@ -33,33 +34,59 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
     countries = labels("countries", "country")
     sectors = labels("sectors", "sector")
     fds = labels("fd_categories", "category")
-    G, N, F = len(countries), len(sectors), len(fds)
-    n = G * N
     params = [dataset, year]
-    z = run_sql(
-        con,
-        "SELECT row_node, col_node, value FROM facts.intermediate WHERE dataset = ? AND year = ?",
-        params,
-        obj="facts.intermediate",
-    ).fetchnumpy()
+
+    def rows(sql: str, obj: str) -> pa.Table:
+        return fetch_arrow(con, sql, params, obj=obj)
+
+    facts = {
+        "intermediate": rows(
+            "SELECT row_node, col_node, value FROM facts.intermediate "
+            "WHERE dataset = ? AND year = ?",
+            "facts.intermediate",
+        ),
+        "final_demand": rows(
+            "SELECT row_node, col_country_pos, category_pos, value FROM facts.final_demand "
+            "WHERE dataset = ? AND year = ?",
+            "facts.final_demand",
+        ),
+        "node_values": rows(
+            "SELECT node, output, value_added FROM facts.node_values "
+            "WHERE dataset = ? AND year = ? ORDER BY node",
+            "facts.node_values",
+        ),
+    }
+    return table_from_facts(countries, sectors, fds, facts)
+
+
+def table_from_facts(
+    countries: tuple[str, ...],
+    sectors: tuple[str, ...],
+    fd_categories: tuple[str, ...],
+    facts: dict[str, pa.Table],
+) -> IOTable:
+    """Dense arrays from the input fact rows (``facts.*`` columns less ``dataset, year``).
+
+    The one builder for ``gvc run`` (rows read from the store) and the pipeline workers (rows
+    just computed), so both compute from bit-identical arrays. ``node_values`` must be in node
+    order.
+    """
+    G, N, F = len(countries), len(sectors), len(fd_categories)
+    n = G * N
+    z = facts["intermediate"]
     Z = np.zeros((n, n))
-    Z[z["row_node"], z["col_node"]] = z["value"]
-    y = run_sql(
-        con,
-        "SELECT row_node, col_country_pos * ? + category_pos AS c, value "
-        "FROM facts.final_demand WHERE dataset = ? AND year = ?",
-        [F, dataset, year],
-        obj="facts.final_demand",
-    ).fetchnumpy()
+    Z[z["row_node"].to_numpy(), z["col_node"].to_numpy()] = z["value"].to_numpy()
+    y = facts["final_demand"]
     Yd = np.zeros((n, G * F))
-    Yd[y["row_node"], y["c"]] = y["value"]
-    nv = run_sql(
-        con,
-        "SELECT node, output, value_added FROM facts.node_values "
-        "WHERE dataset = ? AND year = ? ORDER BY node",
-        params,
-        obj="facts.node_values",
-    ).fetchnumpy()
+    col = y["col_country_pos"].to_numpy().astype(np.int64) * F + y["category_pos"].to_numpy()
+    Yd[y["row_node"].to_numpy(), col] = y["value"].to_numpy()
+    nv = facts["node_values"]
     return IOTable(
-        countries, sectors, fds, Z, Yd, np.asarray(nv["output"]), np.asarray(nv["value_added"])
+        tuple(countries),
+        tuple(sectors),
+        tuple(fd_categories),
+        Z,
+        Yd,
+        np.asarray(nv["output"].to_numpy(), dtype=np.float64),
+        np.asarray(nv["value_added"].to_numpy(), dtype=np.float64),
     )

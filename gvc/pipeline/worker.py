@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from gvc.errors import GVCError, InputError
+from gvc.indicators.inputs import table_from_facts
 from gvc.ingestion.load import input_fact_tables
 from gvc.pipeline import partitions as parts
 from gvc.table import IOTable
@@ -70,30 +71,6 @@ class UnitResult:
     error: str | None = None
     exit_code: int = 0
     started_at: str = ""
-
-
-def table_from_facts(labels: IOTable, facts: dict[str, pa.Table]) -> IOTable:
-    """Rebuild the table from its fact rows the way :func:`gvc.indicators.inputs.read_iotable`
-    does (fresh C-ordered arrays filled cell by cell), so that the numbers computed here are
-    bit for bit those ``gvc run`` computes from the store."""
-    G, F, n = labels.G, labels.F, labels.n
-    z = facts["intermediate"]
-    Z = np.zeros((n, n))
-    Z[z["row_node"].to_numpy(), z["col_node"].to_numpy()] = z["value"].to_numpy()
-    y = facts["final_demand"]
-    Yd = np.zeros((n, G * F))
-    col = y["col_country_pos"].to_numpy().astype(np.int64) * F + y["category_pos"].to_numpy()
-    Yd[y["row_node"].to_numpy(), col] = y["value"].to_numpy()
-    nv = facts["node_values"]
-    return IOTable(
-        labels.countries,
-        labels.sectors,
-        labels.fd_categories,
-        Z,
-        Yd,
-        nv["output"].to_numpy(),
-        nv["value_added"].to_numpy(),
-    )
 
 
 def dimension_tables(table: IOTable) -> dict[str, pa.Table]:
@@ -164,7 +141,8 @@ def process_unit(spec: UnitSpec) -> UnitResult:
             raws[0], spec.path, dataset=spec.dataset, options=HarmoniseOptions(**spec.harmonise)
         )
         facts = input_fact_tables(prep.table)
-        table = table_from_facts(prep.table, facts)
+        t = prep.table
+        table = table_from_facts(t.countries, t.sectors, t.fd_categories, facts)
         results = compute_steps(Derived(table), spec.steps)
         dims = dimension_tables(prep.table)
 

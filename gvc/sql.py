@@ -3,14 +3,16 @@
 Each file holds one object, named after the file, with a header of ``-- key: value`` lines::
 
     -- name: vax
-    -- kind: view            (view | macro | audit)
+    -- kind: view            (view | macro | audit | table)
     -- depends_on: va_flows
     -- grain: dataset, year, exporter, importer
     -- doc: Value-added exports (Johnson & Noguera 2012) ...
     -- column exporter: country whose value added is exported
 
-Audits are views that must return zero rows; ``gvc audit`` runs every one. Column lines become
-``COMMENT ON COLUMN`` so the meanings show in any DuckDB client's catalog.
+Audits are views that must return zero rows; ``gvc audit`` runs every one. A ``table`` file
+holds ``CREATE TABLE IF NOT EXISTS`` statements (with their own column comments) for tables
+that views or macros read; dependants name it in ``depends_on`` so it runs first. Column lines
+become ``COMMENT ON COLUMN`` so the meanings show in any DuckDB client's catalog.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def parse_sql_file(path: Path) -> SqlObject:
     if name != path.stem:
         raise QueryError(f"header name {name!r} differs from file name", obj=str(path))
     kind = meta.get("kind", "view")
-    if kind not in {"view", "macro", "audit"}:
+    if kind not in {"view", "macro", "audit", "table"}:
         raise QueryError(f"unknown kind {kind!r}", obj=str(path))
     deps = tuple(d.strip() for d in meta.get("depends_on", "").split(",") if d.strip())
     return SqlObject(

@@ -1,13 +1,10 @@
 -- name: cluster_members
 -- kind: view
--- depends_on: nodes
+-- depends_on: nodes, lockin_schema
 -- grain: dataset, cluster, country, sector
--- doc: Members of the user-defined clusters (table clusters(dataset, cluster, country, sector): INSERT rows there, or load a CSV/TOML file with 'gvc flags --clusters FILE', gvc.clusters.store_clusters) with their node ids; member = NULL node means the country/sector is not a node of the dataset. This file also creates the clusters table.
+-- doc: Members of the user-defined clusters (table clusters(dataset, cluster, country, sector): INSERT rows there, or load a CSV/TOML file with 'gvc flags --clusters FILE', gvc.clusters.store_clusters) with their node ids; member = NULL node means the country/sector is not a node of the dataset.
 -- column cluster: cluster name
 -- column node: node id (NULL: not a node of the dataset)
-CREATE TABLE IF NOT EXISTS clusters (
-    dataset VARCHAR NOT NULL, cluster VARCHAR NOT NULL, country VARCHAR NOT NULL,
-    sector VARCHAR NOT NULL, PRIMARY KEY (dataset, cluster, country, sector));
 CREATE OR REPLACE VIEW cluster_members AS
 SELECT c.dataset, c.cluster, c.country, c.sector, n.node
 FROM clusters c

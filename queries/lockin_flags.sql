@@ -1,8 +1,8 @@
 -- name: lockin_flags
 -- kind: view
--- depends_on: nodes
+-- depends_on: nodes, lockin_schema
 -- grain: dataset, year, country, sector, cluster, flag
--- doc: Lock-in flags of every node-year (closed_national_chain, focal_structure, declining_integration) and of the members of user clusters (closed_cluster), from the rules of gvc/lockin_defaults.toml merged with a user file ('gvc flags --rules FILE'; the rules used are in lockin_rules). Each row keeps the metric values and thresholds it was judged on and a continuous score beside the yes/no. Written by gvc.indicators.embeddedness.compute_flags, which replaces a dataset's rows in one transaction. This file also creates the physical table facts.lockin_flags.
+-- doc: Lock-in flags of every node-year (closed_national_chain, focal_structure, declining_integration) and of the members of user clusters (closed_cluster), from the rules of gvc/lockin_defaults.toml merged with a user file ('gvc flags --rules FILE'; the rules used are in lockin_rules). Each row keeps the metric values and thresholds it was judged on and a continuous score beside the yes/no. Written by gvc.indicators.embeddedness.compute_flags, which replaces a dataset's rows in one transaction.
 -- column cluster: cluster name for closed_cluster rows, NULL for node flags
 -- column flag: rule name (gvc/lockin_defaults.toml section)
 -- column flagged: true when the rule's conditions all hold
@@ -11,10 +11,6 @@
 -- column metrics: JSON object of the metric values the rule read
 -- column thresholds: JSON object of the thresholds (absolute values after percentiles)
 -- column computed_at: when the flags were computed (UTC); the rules are in lockin_rules at the same time
-CREATE TABLE IF NOT EXISTS facts.lockin_flags (
-    dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, node INTEGER NOT NULL, cluster VARCHAR,
-    flag VARCHAR NOT NULL, flagged BOOLEAN NOT NULL, score DOUBLE, reasons VARCHAR,
-    metrics JSON, thresholds JSON, computed_at TIMESTAMP NOT NULL);
 CREATE OR REPLACE VIEW lockin_flags AS
 SELECT f.dataset, f.year, n.country, n.sector, f.cluster, f.flag, f.flagged, f.score,
     f.reasons, f.metrics, f.thresholds, f.computed_at

@@ -38,6 +38,11 @@ def test_every_query_file_has_a_header_and_registers(tmp_path):
     con = connect(tmp_path / "s.duckdb")
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     macros = {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     con.close()
     for o in objs:
-        assert o.name in (views if o.kind in ("view", "audit") else macros), o.name
+        if o.kind == "table":  # every table its file creates exists
+            made = re.findall(r"CREATE TABLE IF NOT EXISTS (?:\w+\.)?(\w+)", o.body)
+            assert made and set(made) <= tables, (o.name, made)
+        else:
+            assert o.name in (views if o.kind in ("view", "audit") else macros), o.name

@@ -8,7 +8,7 @@ country distance matrix and continents (:func:`country_geography`), and calls th
 :func:`gvc.kernels.crossings.chain_moments`, :func:`gvc.kernels.paths.top_paths` and
 :func:`gvc.kernels.lengths.production_length` on the one Leontief inverse of the table.
 :func:`compute_chain` does this for the stored years and writes three labelled tables (DDL and
-column meanings in ``queries/chain_tables.sql``):
+column meanings in ``queries/chain_schema.sql``):
 
 * ``chain_geography(dataset, year, chain, origin_country, origin_sector, value_added,
   crossings_mean, crossings_var, returns_mean, intercontinental_mean, km_mean,
@@ -157,12 +157,12 @@ class CountryGeo:
 
 
 def ensure_chain_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``chains`` and the result tables if missing (the DDL of ``chain_tables.sql``)."""
+    """Create ``chains`` and the result tables if missing (``queries/chain_schema.sql``)."""
     from gvc.sql import parse_sql_file
 
-    body = parse_sql_file(queries_dir() / "chain_tables.sql").body
+    body = parse_sql_file(queries_dir() / "chain_schema.sql").body
     with transaction(con):
-        run_sql(con, body, obj="queries/chain_tables.sql")
+        run_sql(con, body, obj="queries/chain_schema.sql")
 
 
 def _dataset_labels(con: duckdb.DuckDBPyConnection, dataset: str, dim: str) -> tuple[str, ...]:

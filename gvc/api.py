@@ -180,7 +180,15 @@ def decompose(
 ) -> pd.DataFrame:
     """One exporter's decomposition (``kww``, ``wwz`` or ``bm``) as a wide table (terms as columns).
 
-    Years of ``dataset`` that lack the method's results are computed first.
+    Years of ``dataset`` that lack the method's results are computed first. For ``bm``,
+    ``perspective`` is ``world``, ``exporter`` or an own-flow perimeter (``sector``: one row per
+    exporting sector; ``bilateral``: per importer; ``bilateral_sector``: per sector and
+    importer); the approach does not matter at own-flow perimeters.
+
+    Examples
+    --------
+    ``gvc.decompose("bm", dataset="wiod2013", exporter="MEX", year=2011,
+    perspective="bilateral", importer="USA")``
 
     Raises
     ------
@@ -189,6 +197,17 @@ def decompose(
     """
     if method not in _DECOMP_STEP:
         raise InputError(f"unknown method {method!r}; choose kww, wwz or bm")
+    if method == "bm":
+        from gvc.kernels.borin_mancini import OWN_FLOW, PERSPECTIVES
+
+        if perspective not in PERSPECTIVES:
+            raise InputError(
+                f"unknown perspective {perspective!r}; choose {', '.join(PERSPECTIVES)}"
+            )
+        if approach not in ("source", "sink"):
+            raise InputError(f"unknown approach {approach!r}; choose source or sink")
+        if perspective in OWN_FLOW:
+            approach = "source"  # stored once: source and sink coincide at own-flow perimeters
     table = {"kww": "decomp_kww", "wwz": "decomp_wwz", "bm": "decomp_bm"}[method]
     with open_store(db) as con:
         known = {
@@ -216,12 +235,18 @@ def decompose(
             where.append("year = ?")
             params.append(year)
         keys = ["year"]
-        if method in ("wwz", "bm"):
+        if method == "bm" and perspective == "sector":
+            # the sectoral perimeter is a sector's total exports: sum over importers only
+            if importer:
+                where.append("importer = ?")
+                params.append(importer)
+            keys.append("export_sector")
+        elif method in ("wwz", "bm"):
             if importer:
                 where.append("importer = ?")
                 params.append(importer)
             keys.append("importer")
-            if by_sector:
+            if by_sector or (method == "bm" and perspective == "bilateral_sector"):
                 keys.append("export_sector")
         if method == "bm":
             where += ["approach = ?", "perspective = ?"]

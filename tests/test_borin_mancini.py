@@ -28,9 +28,17 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from gvc.errors import InputError
-from gvc.kernels.borin_mancini import TERMS, bm, bm_aggregate, extraction_inverse_columns
+from gvc.kernels.borin_mancini import (
+    OWN_FLOW,
+    TERMS,
+    bm,
+    bm_aggregate,
+    extraction_inverse_columns,
+)
 
 VARIANTS = [(a, p) for a in ("source", "sink") for p in ("world", "exporter")]
+# own-flow perimeters have one variant (source = sink); closed forms cover them too
+ALL_VARIANTS = VARIANTS + [("source", p) for p in OWN_FLOW]
 DOMESTIC = ("DC", "DVA", "DDC", "VAX", "REF", "DAVAX")
 
 
@@ -147,7 +155,7 @@ PING_PONG = {
 }
 
 
-@pytest.mark.parametrize("approach,perspective", VARIANTS)
+@pytest.mark.parametrize("approach,perspective", ALL_VARIANTS)
 def test_ping_pong_by_hand(approach, perspective):
     Z, Y, x, va = _ping_pong()
     c = _country(bm(Z, Y, x, va, 2, 1, approach=approach, perspective=perspective), 2, 1)
@@ -155,7 +163,7 @@ def test_ping_pong_by_hand(approach, perspective):
         assert_allclose(c[k], want, rtol=1e-12, atol=1e-12, err_msg=k)
 
 
-@pytest.mark.parametrize("approach,perspective", VARIANTS)
+@pytest.mark.parametrize("approach,perspective", ALL_VARIANTS)
 def test_reexport_chain_by_hand(approach, perspective):
     # 0 -> 1 (intermediate, 10) -> 2 (final, 30); country 2 only consumes. Border crossings:
     # VA of 0 crosses twice (DVA of 0, FVA of 1), VA of 1 (20) once (DAVAX of 1).
@@ -189,7 +197,7 @@ def test_reexport_chain_by_hand(approach, perspective):
     assert_allclose(b["DVA"], [[0, 10, 0], [0, 0, 20], [0, 0, 0]], atol=1e-12)
 
 
-@pytest.mark.parametrize("approach,perspective", VARIANTS)
+@pytest.mark.parametrize("approach,perspective", ALL_VARIANTS)
 def test_no_trade_is_zero(approach, perspective):
     t = random_table(3, G=3, N=2, trade=0.0)
     Y = t.Y * np.kron(np.eye(3), np.ones((2, 1)))  # domestic final demand only
@@ -199,7 +207,7 @@ def test_no_trade_is_zero(approach, perspective):
         assert_allclose(terms[k], 0.0, atol=1e-12, err_msg=k)
 
 
-@pytest.mark.parametrize("approach,perspective", VARIANTS)
+@pytest.mark.parametrize("approach,perspective", ALL_VARIANTS)
 def test_no_intermediate_trade(approach, perspective):
     t = random_table(5, G=3, N=2, trade=0.0)  # foreign blocks of Z are zero, final exports not
     Z, Y, x, va, G, N = _arrays(t)
@@ -293,6 +301,66 @@ def test_against_literal_extraction_inverses(t):
     assert_allclose(got[("sink", "exporter")]["REF"], lit["REFk"], **tol)
 
 
+def _literal_own_flow(Z, Y, x, perspective, G, N):
+    """DVA*, FVA* per flow from an explicit inverse of I - A with the perimeter's links removed."""
+    n = G * N
+    A = Z / x[None, :]
+    v = (x - Z.sum(axis=0)) / x
+    E = _gross_exports(Z, Y, G, N)
+    out = {"DVA": np.zeros((n, G)), "FVA": np.zeros((n, G))}
+    for i in range(n):
+        s = i // N
+        bs = slice(s * N, (s + 1) * N)
+        for r in range(G):
+            if r == s:
+                continue
+            Ap = A.copy()
+            if perspective == "sector":  # every intermediate export of node i
+                for j in range(G):
+                    if j != s:
+                        Ap[i, j * N : (j + 1) * N] = 0.0
+            elif perspective == "bilateral_sector":  # node i's intermediate exports to r
+                Ap[i, r * N : (r + 1) * N] = 0.0
+            else:  # all of s's intermediate exports to r
+                Ap[bs, r * N : (r + 1) * N] = 0.0
+            col = v * np.linalg.inv(np.eye(n) - Ap)[:, i]
+            out["DVA"][i, r] = col[bs].sum() * E[i, r]
+            out["FVA"][i, r] = (col.sum() - col[bs].sum()) * E[i, r]
+    return out
+
+
+@settings(max_examples=20, deadline=None)
+@given(t=tables, perspective=st.sampled_from(OWN_FLOW))
+def test_own_flow_perimeters(t, perspective):
+    """Own-flow perspectives: explicit perimeter inverses, identities, nesting of perimeters."""
+    Z, Y, x, va, G, N = _arrays(t)
+    scale = float(Z.sum() + Y.sum())
+    tol = dict(rtol=1e-9, atol=1e-10 * scale)
+    got = bm(Z, Y, x, va, G, N, perspective=perspective)
+    lit = _literal_own_flow(Z, Y, x, perspective, G, N)
+    assert_allclose(got["DVA"], lit["DVA"], **tol)
+    assert_allclose(got["FVA"], lit["FVA"], **tol)
+    # source = sink: the approach is irrelevant at an own-flow perimeter
+    other = bm(Z, Y, x, va, G, N, approach="sink", perspective=perspective)
+    for k in TERMS:
+        assert_allclose(other[k], got[k], rtol=1e-14, atol=0.0)
+        assert got[k].min() >= -1e-9 * scale, k
+    assert_allclose(got["GEXP"], got["DC"] + got["FC"], **tol)
+    assert_allclose(got["DC"], got["DVA"] + got["DDC"], **tol)
+    assert_allclose(got["FC"], got["FVA"] + got["FDC"], **tol)
+    assert_allclose(got["DVA"], got["VAX"] + got["REF"], **tol)
+    # nested perimeters count less as double counting: exporter <= own flow <= bilateral-sector
+    exp = bm(Z, Y, x, va, G, N, perspective="exporter")
+    bsec = bm(Z, Y, x, va, G, N, perspective="bilateral_sector")
+    for k in ("DVA", "FVA"):
+        assert np.all(got[k] >= exp[k] - tol["atol"]), k
+        assert np.all(bsec[k] >= got[k] - tol["atol"]), k
+    assert np.all(got["DC"] >= got["DVA"] - tol["atol"])
+    # where the flow ends up does not depend on the perimeter: same VAX share as source DVA
+    share = np.divide(exp["VAX"], exp["DVA"], out=np.zeros_like(exp["VAX"]), where=exp["DVA"] > 0)
+    assert_allclose(got["VAX"], share * got["DVA"], **tol)
+
+
 def test_extraction_inverse_columns_match_explicit_inverse():
     t = random_table(11, G=4, N=3, trade=0.6)
     A = t.Z / t.x[None, :]
@@ -321,7 +389,7 @@ def test_bad_arguments():
     with pytest.raises(InputError, match="approach"):
         bm(Z, Y, x, va, 2, 1, approach="both")
     with pytest.raises(InputError, match="perspective"):
-        bm(Z, Y, x, va, 2, 1, perspective="bilateral")
+        bm(Z, Y, x, va, 2, 1, perspective="importer")
     with pytest.raises(InputError, match="expected"):
         bm(Z, Y[:, :1], x, va, 2, 1)
     with pytest.raises(InputError, match="perimeter"):

@@ -20,7 +20,13 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--importer", help="only this importer (wwz, bm)")
     s.add_argument("--by-sector", action="store_true", help="keep the exporting sector (wwz, bm)")
     s.add_argument("--approach", default="source", choices=["source", "sink"], help="bm only")
-    s.add_argument("--perspective", default="world", choices=["world", "exporter"], help="bm only")
+    s.add_argument(
+        "--perspective",
+        default="world",
+        choices=["world", "exporter", "sector", "bilateral", "bilateral_sector"],
+        help="bm only: the perimeter within which double counting is removed (sector, bilateral "
+        "and bilateral_sector are own-flow perimeters, where source and sink coincide)",
+    )
     s.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
     s.add_argument("--output", "-o")
     s.set_defaults(func=_run)

@@ -9,9 +9,12 @@ Public views (``queries/``):
 * ``decomp_wwz_third(... third_country, role ...)``: the re-export and other-country terms
   split by the third country (step ``wwz_third``, not in the default run: G times larger).
 * ``decomp_bm(dataset, year, exporter, export_sector, importer, approach, perspective, term,
-  value)``: Borin & Mancini (2019, 2023), source and sink approaches, world and exporter
-  perspectives (:func:`gvc.kernels.borin_mancini.bm`); coarser perimeters are sums (views
-  ``decomp_bm_exporter``, ``decomp_bm_bilateral``, ``decomp_bm_sector``).
+  value)``: Borin & Mancini (2019, 2023), source and sink approaches in the world and exporter
+  perspectives, and the own-flow perspectives sector, bilateral and bilateral_sector (one
+  variant each, stored under approach ``source``: source and sink coincide there)
+  (:func:`gvc.kernels.borin_mancini.bm`). Coarser perimeters are sums: views
+  ``decomp_bm_exporter``, ``decomp_bm_sector`` and ``decomp_bm_bilateral`` keep only the
+  perspectives whose sum is meaningful at their level.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ BM_VARIANTS: tuple[tuple[str, str], ...] = (
     ("sink", "world"),
     ("source", "exporter"),
     ("sink", "exporter"),
+    ("source", "sector"),
+    ("source", "bilateral"),
+    ("source", "bilateral_sector"),
 )
 
 
@@ -70,7 +76,10 @@ def compute_wwz_third(d: Derived) -> dict[str, pa.Table]:
 
 
 def compute_bm(d: Derived) -> dict[str, pa.Table]:
-    """Borin-Mancini, four variants, per (exporting node, importer); zero cells omitted."""
+    """Borin-Mancini, every variant of :data:`BM_VARIANTS`, per (exporting node, importer).
+
+    Zero cells are omitted. The seven variants share the one global inverse ``d.B``.
+    """
     t = d.table
     parts = []
     for approach, perspective in BM_VARIANTS:

@@ -3,9 +3,10 @@ r"""Borin & Mancini decomposition of gross exports: source/sink, world/exporter 
 Every unit of value added (VA) in a gross export flow is either counted there for the first
 (source approach) or last (sink approach) time it crosses a border that matters, or it is double
 counting. The *perspective* fixes which border crossings matter: for ``"exporter"`` all exports of
-the exporting country ``s``; for ``"world"`` all trade flows in the world. Borin & Mancini (2019,
-2023) also define bilateral and sectoral perspectives (own-flow perimeters, "DVA*"); those are
-not implemented here.
+the exporting country ``s``; for ``"world"`` all trade flows in the world; for the own-flow
+perspectives ``"sector"`` (all exports of node ``(s, i)``), ``"bilateral"`` (all exports of ``s``
+to ``r``) and ``"bilateral_sector"`` (the exports of ``(s, i)`` to ``r``) only the perimeter
+itself (Borin & Mancini 2019, sec. 4; Stata ``icio`` ``perspective(sectexp|bilateral|sectbil)``).
 
 Notation (STYLE.md): ``A = Z x^-hat``, ``v = va / x``, ``B = (I - A)^-1``,
 ``L_ss = (I - A_ss)^-1``, ``e_sr`` the N-vector of gross exports of ``s`` to ``r``
@@ -49,7 +50,39 @@ on ``r = s``; ``⊙`` multiplies every column by the node vector on the left:
 
    \text{world, sink:}\quad FVA = VBfor ⊙ DAE + (v_r B_{r,s i})\, A_{sr} L_{rr} DAE_r   \tag{9}
 
-with ``DAE_r = sum_{j != r} DAE_rj`` in (9), and by identity ``DDC = DC - DVA``,
+with ``DAE_r = sum_{j != r} DAE_rj`` in (9).
+
+Own-flow perimeters. A perimeter ``P`` is a set of intermediate export links; ``A^P`` is ``A``
+with them set to zero and ``B^P = (I - A^P)^-1`` counts production that never passes through
+``P`` again. Value added in a flow of ``P`` is double counted when it has crossed ``P`` before,
+so ``DVA* = v_s B^P_{s,(s,i)} e`` and ``FVA* = sum_{t != s} v_t B^P_{t,(s,i)} e``. Removing the
+links ``W`` (rows of country ``s``) is a low-rank change of ``I - A``; by Woodbury,
+
+.. math:: B^P_{\cdot s} = B_{\cdot s} (I + W B_{\cdot s})^{-1}                        \tag{10}
+
+with ``W B_{.s} = M_s = sum_{j != s} A_sj B_js = B_ss - I - A_ss B_ss`` for the exporter
+perimeter (this is (1), since ``I + M_s = (I - A_ss) B_ss``) and ``P_sr = A_sr B_rs`` for the
+bilateral one. The sector and bilateral-sector perimeters remove one row, so the inverse in (10)
+is the scalar ``1 + alpha`` with ``alpha = (M_s)_ii`` or ``(A_sr B_rs)_ii``:
+
+.. math::
+
+   \text{sector:}\quad DVA^* = \frac{VBdom_{si}}{1 + (M_s)_{ii}}\, e_{si,r}, \qquad
+   \text{bilateral-sector:}\quad DVA^* = \frac{VBdom_{si}}{1 + (A_{sr} B_{rs})_{ii}}\, e_{si,r}
+                                                                                         \tag{11}
+
+   \text{bilateral:}\quad DVA^*_{\cdot r} = \big[VBdom_s (I + A_{sr} B_{rs})^{-1}\big] ⊙ e_{sr}
+                                                                                         \tag{12}
+
+and ``FVA*`` the same with ``VBfor`` in place of ``VBdom``. ``VAX*`` applies the DVA* coefficient
+to the part of the flow absorbed abroad, ``Y_sr + A_sr(x_r - (BY)_{r,s})`` as in (4): where the
+flow ends up does not depend on the perimeter upstream. Source and sink coincide at an own-flow
+perimeter (the first and the last crossing of the perimeter are crossings of the same flow), so
+these perspectives have one variant; Stata ``icio`` drops ``approach()`` for them. Nested
+perimeters give nested inverses (``A^(s) <= A^P <= A`` elementwise), hence per flow
+``DVA(exporter) <= DVA*(sector), DVA*(bilateral) <= DVA*(bilateral_sector) <= DC``.
+
+By identity ``DDC = DC - DVA``,
 ``FDC = FC - FVA``, ``REF = DVA - VAX`` (source), ``VAX = DVA - REF`` (sink),
 ``GVC = GEXP - DAVAX``, ``GVCF = DVA - DAVAX``, ``GVCB = GVC - GVCF = FC + DDC``.
 
@@ -75,6 +108,9 @@ Where the terms are meaningful (which perimeter, which approach):
   where ``VAX`` equals Johnson-Noguera value-added exports and ``REF`` the KWW reflection.
 - ``FVA, FDC``: exporter perspective: source and sink agree at the country perimeter.
   World perspective: source and sink differ by country; only the world total agrees.
+- Own-flow perspectives (11)-(12): each number is meaningful summed within its perimeter only
+  (over importers for ``"sector"``, over sectors for ``"bilateral"``); a sum across perimeters
+  is not a country-level measure.
 - ``DAVAX``: VA crossing exactly one border; invariant to approach and perspective.
 - ``GVC``: invariant; ``GVCF``/``GVCB`` follow DVA, so they depend on the approach below the
   country perimeter. Borin & Mancini (2019) define GVC participation in the exporter/source
@@ -90,8 +126,11 @@ References
 ----------
 Borin, A. and Mancini, M. (2019). Measuring What Matters in Global Value Chains and Value-Added
 Trade. World Bank Policy Research Working Paper 8804: exporter perspective, sec. 3; sink-based
-exporter decomposition, eqs. 33-39; world perspective, eq. 52 (source) and 54 (sink). Equation
-numbers as cited by R ``decompr`` ``bm.R`` (S. Krantz), not re-read from the paper here.
+exporter decomposition, eqs. 33-39; world perspective, eq. 52 (source) and 54 (sink); own-flow
+(sectoral and bilateral) perspectives, sec. 4, eqs. 47-49. Equation numbers as cited by S.
+Krantz's R ``icio``/``decompr`` ``bm.R`` and Julia ``GlobalValueChains.jl`` (which are validated
+against Stata ``icio``), not re-read from the paper here; (10)-(12) are our Woodbury derivation of
+those perimeters.
 Borin, A. and Mancini, M. (2023). Measuring what matters in value-added trade. Economic Systems
 Research 35(4).
 Belotti, F., Borin, A. and Mancini, M. (2021). icio: Economic analysis with intercountry
@@ -132,7 +171,9 @@ TERMS: tuple[str, ...] = (
 )
 
 Approach = Literal["source", "sink"]
-Perspective = Literal["world", "exporter"]
+Perspective = Literal["world", "exporter", "sector", "bilateral", "bilateral_sector"]
+PERSPECTIVES: tuple[str, ...] = ("world", "exporter", "sector", "bilateral", "bilateral_sector")
+OWN_FLOW: tuple[str, ...] = ("sector", "bilateral", "bilateral_sector")
 Perimeter = Literal["exporter", "sector", "bilateral", "bilateral_sector"]
 
 
@@ -204,8 +245,10 @@ def bm(
     G, N : countries and sectors.
     approach : ``"source"`` (VA counted the first time it crosses a relevant border) or
         ``"sink"`` (the last time).
-    perspective : ``"world"`` (double counting relative to all world trade flows) or
-        ``"exporter"`` (relative to all exports of the exporting country).
+    perspective : ``"world"`` (double counting relative to all world trade flows),
+        ``"exporter"`` (relative to all exports of the exporting country), or an own-flow
+        perimeter, eqs. (10)-(12): ``"sector"``, ``"bilateral"``, ``"bilateral_sector"``
+        (``approach`` is irrelevant there: source and sink coincide).
     B : (n, n) precomputed global Leontief inverse of ``A = Z x^-hat``, to reuse one inverse.
 
     Returns
@@ -223,7 +266,8 @@ def bm(
 
     References
     ----------
-    Borin & Mancini (2019), eqs. 33-39, 52, 54 (see module docstring); Borin & Mancini (2023).
+    Borin & Mancini (2019), eqs. 33-39, 47-49, 52, 54 (see module docstring); Borin & Mancini
+    (2023).
 
     Examples
     --------
@@ -238,8 +282,10 @@ def bm(
     """
     if approach not in ("source", "sink"):
         raise InputError(f"approach must be 'source' or 'sink', got {approach!r}")
-    if perspective not in ("world", "exporter"):
-        raise InputError(f"perspective must be 'world' or 'exporter', got {perspective!r}")
+    if perspective not in PERSPECTIVES:
+        raise InputError(
+            f"perspective must be one of {', '.join(PERSPECTIVES)}; got {perspective!r}"
+        )
     n = G * N
     Z = np.asarray(Z, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
@@ -288,7 +334,15 @@ def bm(
     # AxBY[s,k,r] = (A_sr (BY)_{r,s})_k: intermediate exports to r that end in s's final demand.
     AxBY = np.einsum("skrj,rjs->skr", A4, BY3)
     F = None
-    if approach == "source":
+    if perspective in OWN_FLOW:
+        cdom, cfor = _own_flow_coefficients(
+            A4, B.reshape(G, N, G, N), Add, Bdd, VBdom, VBfor, perspective
+        )
+        terms["DVA"] = cdom * E
+        terms["FVA"] = cfor * E
+        terms["VAX"] = cdom * np.where(own, 0.0, E - AxBY)
+        terms["REF"] = terms["DVA"] - terms["VAX"]
+    elif approach == "source":
         terms["DVA"] = VLdom[:, :, None] * E
         VAXE = np.where(own, 0.0, E - AxBY)
         terms["VAX"] = VLdom[:, :, None] * VAXE
@@ -308,7 +362,9 @@ def bm(
         terms["REF"] = VBdom[:, :, None] * Phir
         terms["VAX"] = terms["DVA"] - terms["REF"]
 
-    if perspective == "exporter":
+    if perspective in OWN_FLOW:
+        pass
+    elif perspective == "exporter":
         if approach == "source":
             F = _extraction_factors(Add, Bdd) if F is None else F
             coef = np.einsum("gl,glk->gk", VBfor, F)  # eq. (6)
@@ -334,6 +390,41 @@ def bm(
     terms["GVCF"] = terms["DVA"] - terms["DAVAX"]
     terms["GVCB"] = terms["GVC"] - terms["GVCF"]
     return {k: terms[k].reshape(n, G) for k in TERMS}
+
+
+def _own_flow_coefficients(
+    A4: np.ndarray,
+    B4: np.ndarray,
+    Add: np.ndarray,
+    Bdd: np.ndarray,
+    VBdom: np.ndarray,
+    VBfor: np.ndarray,
+    perspective: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """DVA* and FVA* coefficients ``(G, N, G)`` per flow ``(s, i) -> r``, eqs. (10)-(12)."""
+    G, N = VBdom.shape
+    if perspective == "sector":
+        # alpha_si = (M_s)_ii, M_s = B_ss - I - A_ss B_ss (no products over foreign blocks)
+        alpha = np.diagonal(Bdd - Add @ Bdd, axis1=1, axis2=2) - 1.0
+        scale = 1.0 / (1.0 + alpha)
+        return (
+            np.broadcast_to((VBdom * scale)[:, :, None], (G, N, G)),
+            np.broadcast_to((VBfor * scale)[:, :, None], (G, N, G)),
+        )
+    if perspective == "bilateral_sector":
+        # alpha_si,r = sum_j A_sr[i, j] B_rs[j, i]
+        alpha = np.einsum("sirj,rjsi->sir", A4, B4)
+        return VBdom[:, :, None] / (1.0 + alpha), VBfor[:, :, None] / (1.0 + alpha)
+    # bilateral: c_sr = VB_s (I + A_sr B_rs)^-1, one N x N solve per pair (s, r).
+    Asr = A4.transpose(0, 2, 1, 3)  # [s, r] -> A_sr
+    Brs = B4.transpose(2, 0, 1, 3)  # [s, r] -> B_rs
+    P = Asr @ Brs
+    P[np.arange(G), np.arange(G)] = 0.0  # own pairs carry no exports; keep them solvable
+    P += np.eye(N)
+    rhs = np.broadcast_to(np.stack([VBdom, VBfor], axis=2)[:, None], (G, G, N, 2))
+    c = np.linalg.solve(P.transpose(0, 1, 3, 2), rhs)  # (G, G, N, 2): c^T = (I+P)^-T VB^T
+    c = c.transpose(0, 2, 1, 3)  # -> (s, i, r, 2)
+    return c[..., 0], c[..., 1]
 
 
 def bm_aggregate(

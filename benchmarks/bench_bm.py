@@ -6,7 +6,8 @@ A synthetic productive table with G=81 countries and N=45 sectors (n = 3645, the
 - ``numpy.linalg.inv(I - A)``: one dense inverse of the same matrix (the yardstick);
 - ``bm(..., approach="source", perspective="world")`` including its own Leontief inverse;
 - the same with a precomputed ``B`` (the cost on top of the inverse);
-- the other three variants with the precomputed ``B``;
+- the other three variants and the three own-flow perimeters (sector, bilateral,
+  bilateral_sector) with the precomputed ``B``;
 
 and reports the ratio to the inverse and the peak memory that ``bm`` allocates (tracemalloc;
 numpy reports its buffers to it) in units of one dense n x n float64 matrix.
@@ -83,6 +84,9 @@ def main() -> None:
         ("sink", "world"),
         ("source", "exporter"),
         ("sink", "exporter"),
+        ("source", "sector"),
+        ("source", "bilateral"),
+        ("source", "bilateral_sector"),
     )
     for approach, perspective in variants:
         run = partial(bm, Z, Y, x, va, G, N, approach=approach, perspective=perspective, B=B)
@@ -91,16 +95,18 @@ def main() -> None:
         print(f"{label:<40}{t:8.3f} s   ratio {t / t_inv:5.2f}")
 
     del B
-    tracemalloc.start()
-    out = bm(Z, Y, x, va, G, N)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    out_mb = sum(a.nbytes for a in out.values()) / 2**20
-    print(
-        f"peak traced memory of bm (own inverse): {peak / 2**20:.0f} MiB = "
-        f"{peak / 2**20 / nn_mb:.2f} x n^2 float64 (of which the 13 (n, G) outputs: "
-        f"{out_mb:.0f} MiB); inputs Z, Y, x, va not counted"
-    )
+    for perspective in ("world", "bilateral"):
+        tracemalloc.start()
+        out = bm(Z, Y, x, va, G, N, perspective=perspective)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out_mb = sum(a.nbytes for a in out.values()) / 2**20
+        print(
+            f"peak traced memory of bm {perspective} (own inverse): {peak / 2**20:.0f} MiB = "
+            f"{peak / 2**20 / nn_mb:.2f} x n^2 float64 (of which the 13 (n, G) outputs: "
+            f"{out_mb:.0f} MiB); inputs Z, Y, x, va not counted"
+        )
+        del out
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     print(f"process max RSS: {rss:.0f} MiB")
 

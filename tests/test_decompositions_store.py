@@ -1,6 +1,7 @@
 """Decompositions through the whole path (ingest, run, SQL views, ``gvc decompose``) on the real
 2000 table: KWW and WWZ against R decompr 6.8.0, Borin-Mancini SQL views against the numpy
-kernel on the same table, the audits, and the command line."""
+kernel on the same table, TiVA and participation views against direct numpy formulas, the
+audits, and the command line."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ def store(tmp_path_factory):
     # decompr uses the table's gross output as given (balance="none") and va = x - 1'Z
     opts = HarmoniseOptions(balance="none", value_added="residual")
     gvc.ingest(REFERENCE / "lrwiod2000", db=db, dataset="lrwiod2000", options=opts)
-    gvc.run(db=db, dataset="lrwiod2000", steps=["core", "wwz", "kww", "bm"])
+    gvc.run(
+        db=db, dataset="lrwiod2000", steps=["core", "wwz", "kww", "bm", "tiva", "participation"]
+    )
     return db
 
 
@@ -217,3 +220,53 @@ def test_cli_decompose_kww_and_errors(store, capsys):
     )
     err = capsys.readouterr().err.strip()
     assert rc == 2 and "XXX" in err and len(err.splitlines()) == 1
+
+
+def _node_frame(store, view, col, names):
+    got = gvc.query(
+        f"SELECT country, sector, {col}, value FROM {view} {Q} AND {col} IN "
+        f"({', '.join(repr(x) for x in names)})",
+        db=store,
+    )
+    t = load_lrwiod2000()
+    idx = pd.MultiIndex.from_product([t.countries, t.sectors])
+    wide = got.pivot_table(index=["country", "sector"], columns=col, values="value")
+    return wide.reindex(idx), t
+
+
+def test_participation_view_against_direct_formulas(store):
+    wide, t = _node_frame(
+        store,
+        "gvc_participation",
+        "measure",
+        ["upstreamness", "downstreamness", "V_D_f", "V_RT_f", "V_GVC_S_f", "V_GVC_C_f", "va"],
+    )
+    A = t.Z / t.x[None, :]
+    B = np.linalg.inv(np.eye(t.n) - A)
+    # Antras et al. (2012) upstreamness x^-1 B x; Fally (2012) downstreamness 1'B
+    assert_allclose(wide["upstreamness"].to_numpy(), B @ t.x / t.x, rtol=1e-10)
+    assert_allclose(wide["downstreamness"].to_numpy(), B.sum(axis=0), rtol=1e-10)
+    # WWYZ (2017a): the four forward parts add up to each node's value added
+    parts = wide[["V_D_f", "V_RT_f", "V_GVC_S_f", "V_GVC_C_f"]].fillna(0.0).sum(axis=1)
+    va = t.x - t.Z.sum(axis=0)
+    assert_allclose(parts.to_numpy(), va, rtol=1e-9, atol=1e-9 * va.max())
+    assert_allclose(wide["va"].to_numpy(), va, rtol=1e-12)
+
+
+def test_tiva_view_against_direct_formulas(store):
+    wide, t = _node_frame(store, "tiva", "indicator", ["EXGR", "EXGR_DVA", "EXGR_FVA"])
+    wide = wide.fillna(0.0)
+    A = t.Z / t.x[None, :]
+    B = np.linalg.inv(np.eye(t.n) - A)
+    v = (t.x - t.Z.sum(axis=0)) / t.x
+    c = np.repeat(np.arange(t.G), t.N)
+    own = c[:, None] == c[None, :]
+    e = (
+        np.where(own[:, :: t.N], 0.0, t.Y)
+        + np.where(own, 0.0, t.Z) @ np.kron(np.eye(t.G), np.ones((t.N, 1)))
+    ).sum(axis=1)
+    VB = v[:, None] * B
+    dom = np.where(own, VB, 0.0).sum(axis=0)  # domestic VA multiplier of each exporting node
+    assert_allclose(wide["EXGR"].to_numpy(), e, rtol=1e-10, atol=1e-9)
+    assert_allclose(wide["EXGR_DVA"].to_numpy(), dom * e, rtol=1e-9, atol=1e-9 * e.max())
+    assert_allclose(wide["EXGR_FVA"].to_numpy(), (1.0 - dom) * e, rtol=1e-9, atol=1e-9 * e.max())

@@ -107,7 +107,9 @@ Where the terms are meaningful (which perimeter, which approach):
   bilateral and bilateral-sector perimeters but agree at the exporter (country) perimeter,
   where ``VAX`` equals Johnson-Noguera value-added exports and ``REF`` the KWW reflection.
 - ``FVA, FDC``: exporter perspective: source and sink agree at the country perimeter.
-  World perspective: source and sink differ by country; only the world total agrees.
+  World perspective: source and sink differ by country; only the world total agrees (Borin &
+  Mancini 2019, sec. 5.1, as cited in GlobalValueChains.jl's tests; Stata ``icio`` offers the
+  world perspective for a country's total exports only).
 - Own-flow perspectives (11)-(12): each number is meaningful summed within its perimeter only
   (over importers for ``"sector"``, over sectors for ``"bilateral"``); a sum across perimeters
   is not a country-level measure.

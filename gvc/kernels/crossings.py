@@ -14,11 +14,14 @@ final sale ``j -> r`` a weight ``f(j, r)``; with ``W = A o w`` (Hadamard product
     E_i[S]   = [B W B y + B y^f]_i / [B y]_i
     E_i[S^2] = [B (A o w^2) B y + 2 B W B W B y + 2 B W B y^f + B y^{f^2}]_i / [B y]_i
 
-because ``B W B`` sums, over all paths, the weight of each link once (the derivative of ``B``
-along the weighted coefficients; Muradov 2016) and ``B W B W B`` sums each ordered pair of
-links. Border crossings take ``w = 1`` on foreign links (``W = A^F``) and ``f = 1`` when the
-final good crosses a border; the final-leg Bernoulli is correlated with the path, which the
-cross term ``2 B A^F B y^f`` accounts for exactly.
+because ``B W B`` sums, over all paths, the weight of each link once (it is the derivative
+``d/dt (I - A - tW)^-1`` at ``t = 0``, the identity behind average propagation lengths,
+Dietzenbacher, Romero & Bosma 2005) and ``B W B W B`` sums each ordered pair of links. Border
+crossings take ``w = 1`` on foreign links (``W = A^F``) and ``f = 1`` when the final good
+crosses a border, which gives a value-weighted average number of border crossings in the
+sense of Muradov (2016, 2017); the final-leg Bernoulli is correlated with the path, which the
+cross term ``2 B A^F B y^f`` accounts for exactly. The variance, return, distance and
+countries-visited statistics below are ours.
 
 *Countries visited.* ``P_i(path avoids c)`` is the share of ``i``'s value whose path, final
 destination included, never touches country ``c``: with country ``c`` extracted,
@@ -30,7 +33,10 @@ Steenge 1993), so no re-inversion is needed, and
 References
 ----------
 Muradov, K. (2016). Counting borders in global value chains. 24th International Input-Output
-Conference, Seoul.
+Conference, Seoul. (Not seen; the text could not be consulted, so no equation is cited.)
+Muradov, K. (2017). Trade costs and borders in global value chains. Review of World Economics
+153, 487-509: proposes "a measure of the average number of border crossings" built on the
+inter-country input-output framework (from the abstract; no equation number confirmed).
 Dietzenbacher, E., Romero, I. & Bosma, N. S. (2005). Using average propagation lengths to
 identify production chains in the Andalusian economy. Estudios de Economia Aplicada 23(2),
 405-422 (the ``B A B`` path-counting identity).
@@ -154,9 +160,9 @@ def chain_moments(
 
     References
     ----------
-    Muradov (2016), counting borders with the derivative of ``B``; Dietzenbacher, Romero & Bosma
-    (2005), average propagation length ``B A B``; Dietzenbacher, van der Linden & Steenge (1993),
-    extraction. Full entries in the module docstring.
+    Muradov (2016, 2017), average number of border crossings in value chains; Dietzenbacher,
+    Romero & Bosma (2005), average propagation length ``B A B``; Dietzenbacher, van der Linden
+    & Steenge (1993), extraction. Full entries in the module docstring.
 
     Examples
     --------

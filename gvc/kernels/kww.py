@@ -1,8 +1,9 @@
 """Koopman-Wang-Wei (2014) 9-term decomposition of each country's gross exports.
 
-The KWW terms are sums of the Wang-Wei-Zhu (2013) bilateral sector-level terms over importers
-and exporting sectors (WWZ 2013, Table E2; the mapping R ``decompr`` 6.8.0 uses in
-``wwz2kww()``). Computing KWW this way gives exactly the country totals of KWW's own
+The KWW terms (the nine terms of KWW 2014, eq. (36), p. 481, as cited by exvatools'
+``make_exvadec_kww`` source) are sums of the Wang-Wei-Zhu (2013) bilateral sector-level terms
+over importers and exporting sectors (WWZ 2013, Appendix Table E2; the mapping R ``decompr``
+6.8.0 uses in ``wwz2kww()``). Computing KWW this way gives exactly the country totals of KWW's own
 formulas and lets callers reuse one WWZ run.
 """
 
@@ -12,7 +13,9 @@ import numpy as np
 
 from gvc.kernels.wwz import wwz
 
-#: KWW (2014) terms 1-9 (KWW Figure 1) -> the WWZ (2013) terms that add up to each one.
+#: KWW (2014) terms 1-9 (eq. (36) and Figure 1; names as in R decompr's ``kww()``) -> the WWZ
+#: (2013) terms that add up to each one (WWZ Appendix Table E2, as reproduced in decompr's
+#: ``wwz2kww()`` documentation).
 KWW_FROM_WWZ: dict[str, tuple[str, ...]] = {
     "DVA_FIN": ("DVA_FIN",),
     "DVA_INT": ("DVA_INT", "DVA_INTrexI1"),
@@ -55,8 +58,8 @@ def wwz_to_kww(terms: dict[str, np.ndarray], G: int, N: int) -> dict[str, np.nda
 
     References
     ----------
-    Wang, Wei and Zhu (2013), NBER WP 19677, Table E2. Koopman, Wang and Wei (2014),
-    AER 104(2), 459-494, Figure 1.
+    Wang, Wei and Zhu (2013), NBER WP 19677, Appendix Table E2. Koopman, Wang and Wei
+    (2014), AER 104(2), 459-494, eq. (36) (as cited by exvatools) and Figure 1.
 
     Examples
     --------
@@ -95,7 +98,9 @@ def kww(
         + \underbrace{\text{RDV\_FIN} + \text{RDV\_INT}}_{RDV} + \text{DDC}
         + \underbrace{\text{FVA\_FIN} + \text{FVA\_INT}}_{FVA} + \text{FDC},
 
-    with ``DVA = VAX + RDV`` and ``PDC = DDC + FDC`` (KWW 2014, Figure 1). Each term is the
+    with ``DVA = VAX + RDV`` and ``PDC = DDC + FDC`` (KWW 2014, eq. (36) for the nine terms,
+    Figure 1 for the groups; the equation number as cited by exvatools, see References;
+    the term names are R decompr's, the paper numbers the terms (1)-(9)). Each term is the
     sum of WWZ (2013) terms over importers and sectors (WWZ Table E2,
     :data:`KWW_FROM_WWZ`): DVA_INT = DVA_INT + DVA_INTrexI1, DVA_INTrex = DVA_INTrexF +
     DVA_INTrexI2, RDV_FIN = RDV_FIN + RDV_FIN2, DDC = DDC_FIN + DDC_INT, FVA_FIN = MVA_FIN +
@@ -120,8 +125,11 @@ def kww(
     References
     ----------
     Koopman, R., Wang, Z. and Wei, S.-J. (2014). Tracing value-added and double counting in
-    gross exports. American Economic Review 104(2), 459-494, Figure 1.
-    Wang, Z., Wei, S.-J. and Zhu, K. (2013). NBER WP 19677, Table E2.
+    gross exports. American Economic Review 104(2), 459-494, eq. (36) (p. 481) and Figure 1.
+    The equation number is as cited by exvatools' ``R/make_exvadec_kww.R`` ("Koopman et al.
+    (2014, pag. 481, eq. 36)", https://rdrr.io/cran/exvatools/src/R/make_exvadec_kww.R).
+    Wang, Z., Wei, S.-J. and Zhu, K. (2013). NBER WP 19677, Appendix Table E2 (the WWZ -> KWW
+    mapping, reproduced in https://rdrr.io/cran/decompr/man/wwz2kww.html).
 
     Examples
     --------

@@ -155,7 +155,9 @@ def production_length(
     same matrices (``v'L L # y^D`` etc.), by producer of the final good. The parts add up:
     ``sum Xv_* = v # B B y`` and ``PLv = Xv / (v # B y)`` equals upstreamness
     ``x-hat^-1 B x`` on a balanced table; ``PLy`` equals ``1'B``. The GVC position index is
-    ``GVCPs = PLv_GVC / PLy_GVC`` (NaN where either is undefined).
+    ``GVCPs = PLv_GVC / PLy_GVC`` (NaN where either is undefined). ``PLy_D`` and ``PLy_RT``
+    coincide wherever both are defined (each is ``(v'L L)_j / (v'L)_j``; the two parts differ
+    only in where the final good is sold).
 
     Parameters
     ----------
@@ -182,14 +184,27 @@ def production_length(
     upstreamness", NBER WP 23261: production length ``V-hat B B Y / V-hat B Y``, its split by
     type of production activity (D, RT, GVC_S, GVC_C), the split of GVC length into domestic,
     border-crossing and foreign segments, and the GVC position ``PLv_GVC / PLy_GVC``. The
-    paper's text was not available to check equation by equation (no equation numbers are
-    given here for that reason). The three-segment formulas for the whole GVC part
-    (``v L L A^F B y``, ``v B A^F B y``, ``v L A^F B A^D B y`` over ``v L A^F B y``, row and
-    column sums) follow the Asian Development Bank's public implementation of WWYZ (2017),
-    repository ksreyes/mrio-processing, ``codes/06-production-lengths.ipynb`` (columns
-    PLvd_GVC, CBv_GVC, PLvf_GVC and PLv_GVC = their sum). The split of each segment into
-    simple and complex parts is derived here from the same identities; the tests check the
-    sums, the crossing count (as ``d/dt v (I - A^D - t A^F)^-1 y`` at ``t = 1``) and
+    paper's text (NBER WP 23261, WIOD 2016 release: 44 countries, 56 sectors, 2000-2014; an
+    earlier version, "Characterizing global value chains", Stanford King Center WP 578,
+    September 2016, used 40 countries, 35 sectors and 17 years, i.e. the WIOD 2013 release)
+    was not available to check equation by equation, and no public source quoting its
+    equation numbers was found: no equation numbers are given here for that reason.
+
+    The formulas for ``PLv``, ``PLv_D``, ``PLv_RT`` and the three GVC segments follow the Asian
+    Development Bank's public implementation of WWYZ (2017), repository ksreyes/mrio-processing,
+    ``codes/06-production-lengths.py`` (and the earlier notebooks
+    ``codes/05-production-lengths.ipynb``, ``codes/06-production-lengths.ipynb``). Term by term,
+    with its ``Bd = (I - A^D)^-1`` our ``L``: ``X_D = v-hat L L y^D-hat``,
+    ``X_RT = v-hat L L y^F-hat``, ``Xd_GVC = v-hat L L A^F B y-hat``,
+    ``E_GVC = v-hat B A^F B y-hat``, ``Xf_GVC = v-hat L A^F B A^D B y-hat`` and
+    ``V_GVC = v-hat L A^F B y-hat``; row sums give the ``v`` lengths, column sums the ``y``
+    lengths, ``PLv_GVC`` and ``PLy_GVC`` are the sums of the three segments and ``GVC_POS``
+    their ratio, as here. Two differences, both nil on a balanced table: it divides ``Xv`` by
+    the table's value added ``va`` and ``Xy`` by ``y`` where we divide by ``v # B y`` and
+    ``v'B # y``, and it does not guard zero denominators (we return 0, or NaN for ``GVCPs``).
+    The split of each segment into simple and complex parts is not in that implementation; it
+    is derived here from the same identities. The tests check the sums, the crossing count (as
+    ``d/dt v (I - A^D - t A^F)^-1 y`` at ``t = 1``), the dense foreign-segment formula and
     hand-counted chains.
 
     Examples

@@ -121,7 +121,12 @@ def wwyz_participation(
     ----------
     Wang, Wei, Yu & Zhu (2017a), "Measures of participation in global value chains and global
     business cycles", NBER WP 23222: the decomposition of ``V-hat B Y-hat`` into V_D, V_RT,
-    V_GVC_S, V_GVC_C and the forward/backward participation indexes built on it.
+    V_GVC_S, V_GVC_C and the forward/backward participation indexes built on it. Equation
+    numbers are not given here: none could be confirmed from a source that quotes them.
+    The total GVC parts agree with R ``MeasureGVC`` (``R/partici_idx.R``,
+    https://rdrr.io/github/common2016/MeasureGVC/src/R/partici_idx.R), whose forward and
+    backward indexes are the row and column sums of ``V-hat L A^F B Y-hat`` over
+    ``V-hat B y`` and ``V B Y-hat``, i.e. ``GVCPt_f`` and ``GVCPt_b`` on a balanced table.
 
     Examples
     --------
@@ -202,7 +207,8 @@ def wwyz_matrices(
 
     References
     ----------
-    Wang, Wei, Yu & Zhu (2017a), NBER WP 23222 (decomposition of ``V-hat B Y-hat``).
+    Wang, Wei, Yu & Zhu (2017a), NBER WP 23222 (decomposition of ``V-hat B Y-hat``; equation
+    number not confirmed, see :func:`wwyz_participation`).
 
     Examples
     --------
@@ -282,10 +288,12 @@ def koopman_participation(
     References
     ----------
     Koopman, Powers, Wang & Wei (2010), "Give credit where credit is due: tracing value added in
-    global production chains", NBER WP 16426 (GVC participation and position indexes).
-    Koopman, Wang & Wei (2014), AER 104(2) (the DVA_INTrex term of the gross-exports
-    decomposition).
-    Wang, Wei & Zhu (2013), NBER WP 19677, terms T3-T5 of the bilateral-sector decomposition.
+    global production chains", NBER WP 16426 (GVC participation and position indexes; the
+    equation numbers could not be confirmed, so none is given).
+    Koopman, Wang & Wei (2014), AER 104(2), the DVA_INTrex term (term 3) of the nine-term
+    gross-exports decomposition, eq. (36) as cited by exvatools (see :mod:`gvc.kernels.kww`).
+    Wang, Wei & Zhu (2013), NBER WP 19677, terms 3-5 (DVA_INTrexI1, DVA_INTrexF,
+    DVA_INTrexI2) of the bilateral sector-level decomposition (see :func:`gvc.kernels.wwz.wwz`).
 
     Examples
     --------

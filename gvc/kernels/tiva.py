@@ -1,15 +1,34 @@
 """OECD Trade in Value Added (TiVA) indicators, per exporting node, from one global inverse.
 
-Which edition: the indicator names and definitions are those of the OECD *Guide to OECD's
-Trade in Value Added (TiVA) Indicators* (2018 edition, OECD DSTI, December 2019; a 2021
-edition exists) and the *TiVA 2016 indicators - definitions* note (OECD, March 2017). Through
-the search tool only the abstracts and tables of contents of these guides could be read, not
-their formula pages, and no 2023-edition guide was found. The matrix formulas below are the
-ones R ``exvatools`` implements under these TiVA codes (``make_exvadec_oecd``, outputs
-``"terms"`` and ``"tiva"``: ``EXGR_DDC``, ``EXGR_IDC``, ``EXGR_RIM``, ``EXGR_FVA``,
-``FFD_DVA``, ``DFD_FVA``, ``BALVAFD``); ``EXGR_DVAFX`` and ``IMGR_DVA`` are written from their
-TiVA names (domestic VA in foreign exports; domestic VA in gross imports) and checked against
-R ``gvc`` (``e2r``) and decompr's KWW terms respectively.
+Which edition. The indicator names and the definitions below follow the OECD *Guide to
+OECD's Trade in Value Added (TiVA) Indicators, 2018 edition* (OECD DSTI, December 2019) and
+the *TiVA 2016 indicators - definitions* note (OECD, March 2017). Later editions exist: the
+2021 guide (ICIO 2021 release, 1995-2018, 66 economies, 45 industries) and the 2022 edition
+of the database (76 economies, 1995-2020, new industry codes with the same 45 industries;
+OECD, "Measuring trade in value added", oecd.org/industry/measuring-trade-in-value-added.htm).
+No guide for a 2023 edition, and no code that says it follows one, was found through the
+search tool; of the guides only abstracts and tables of contents could be read, not their
+formula pages. So whether the 2021, 2022 or 2023 definitions of EXGR_DVA, EXGR_DDC,
+EXGR_IDC, EXGR_RIM, EXGR_FVA(SH), EXGR_DVAFX(SH), FD_VA, FFD_DVA, DFD_FVA, BALVAFD and
+IMGR_DVA differ from the ones below is **not checked**. The one later statement seen: the
+OECD.Stat metadata of the 2022 edition (dataset TIVA_2022_C3, November 2022) still derives
+FFD_DVA and DFD_FVA from the origin-of-value-added-in-final-demand cube (value added of source
+country and industry in the final demand of country c), as here.
+
+The matrix formulas are the ones R ``exvatools`` implements under these codes
+(``make_exvadec_oecd``, titled there "Make OECD (2019) decomposition", i.e. the 2018-edition
+guide; cran/exvatools ``R/make_exvadec_oecd.R``, outputs ``"terms"`` and ``"tiva"``). Its
+names map to ours as: ``EXGR_DVA`` = its ``DC`` (``v^c B^{cc}`` times exports),
+``EXGR_DDC`` / ``EXGR_IDC`` = ``DVA1`` / ``DVA2`` (diagonal / off-diagonal of
+``v^c L^{cc}``), ``EXGR_RIM`` = its internal ``DDC`` (``v^c (B^{cc} - L^{cc})``; not KWW's
+double counting), ``EXGR_FVA`` = ``FC``, ``FD_VA`` = ``FDVA``, ``DXD_DVA`` = ``VAD``,
+``FFD_DVA`` = ``VAX`` (off-diagonal blocks of ``V B Y``), ``DFD_FVA`` = ``VAM`` (the block
+transpose of ``VAX``: absorbing country x source industry, by source country; our
+``DFD_FVA`` is its row sum) and ``BALVAFD`` = ``VAX - VAM``, which exvatools keeps by
+(country, source industry) x partner while ours is the (G, G) country total. exvatools has no
+``EXGR_DVAFX`` (left as "Pending" in that file) and no ``IMGR_DVA``: ours are written from
+their TiVA names (domestic VA in foreign exports; domestic VA in gross imports) and checked
+against R ``gvc`` (``e2r``) and decompr's KWW terms respectively.
 
 Notation (STYLE.md): ``v`` value-added coefficients, ``B = (I - A)^-1`` the global inverse,
 ``B^{cc}`` its domestic diagonal blocks, ``L^{cc} = (I - A^{cc})^-1`` the local inverses,
@@ -108,7 +127,11 @@ def tiva_indicators(
     References
     ----------
     OECD (2019), Guide to OECD's Trade in Value Added (TiVA) Indicators, 2018 edition
-    (indicator definitions; see the module docstring for what could be checked).
+    (indicator definitions; see the module docstring for what could be checked; later
+    editions, 2021-2023, not compared).
+    R ``exvatools`` ``make_exvadec_oecd`` (cran/exvatools ``R/make_exvadec_oecd.R``): the matrix
+    formulas of EXGR_DVA, EXGR_DDC, EXGR_IDC, EXGR_RIM, EXGR_FVA, FD_VA, FFD_DVA, DFD_FVA,
+    BALVAFD (name mapping in the module docstring).
     Koopman, Wang & Wei (2014), "Tracing value-added and double counting in gross exports",
     AER 104(2), sec. II (``V B E`` accounting).
     R ``gvc`` 6.4.0 (Quast & Kummritz): ``i2e`` = ``EXGR_FVA``, ``e2r`` = ``EXGR_DVAFX``,

@@ -34,7 +34,9 @@ from gvc.kernels.leontief import (
     value_added_coefficients,
 )
 
-#: The 16 WWZ terms, in the paper's order (WWZ 2013, Table E1).
+#: The 16 WWZ terms (names of WWZ 2013, Appendix Table E1, as used by R ``decompr``). This is
+#: our column order, not the paper's term numbering: the paper numbers the foreign terms 11-16 as
+#: MVA_FIN, MVA_INT, MDC, OVA_FIN, OVA_INT, ODC (see :func:`wwz`).
 WWZ_TERMS: tuple[str, ...] = (
     "DVA_FIN",
     "DVA_INT",
@@ -190,8 +192,8 @@ def wwz(
     r"""Wang-Wei-Zhu 16-term decomposition of bilateral sector-level gross exports.
 
     For exporter ``s``, importer ``r != s`` and third countries ``t, u``, with ``#`` the
-    element-wise product over the exporter's N sectors (WWZ 2013, eq. (36)-(37) of the NBER
-    WP as cited in issue 3; term numbers and names of WWZ Table E1):
+    element-wise product over the exporter's N sectors, the 16-term bilateral sector-level
+    identity of WWZ (2013) (term names of its Appendix Table E1):
 
     ::
 
@@ -206,15 +208,22 @@ def wwz(
           + (V^s L^ss)' # (A^sr B^rs sum_{t!=s} Y^st)                          9 DDC_FIN
           + (V^s B^ss - V^s L^ss)' # (A^sr x^r)                               10 DDC_INT
           + (V^r B^rs)' # Y^sr                                                11 MVA_FIN
-          + (sum_{t!=s,r} V^t B^ts)' # Y^sr                                   12 OVA_FIN
-          + (V^r B^rs)' # (A^sr L^rr Y^rr)                                    13 MVA_INT
-          + (sum_{t!=s,r} V^t B^ts)' # (A^sr L^rr Y^rr)                       14 OVA_INT
-          + (V^r B^rs)' # (A^sr L^rr E^r*)                                    15 MDC
+          + (V^r B^rs)' # (A^sr L^rr Y^rr)                                    12 MVA_INT
+          + (V^r B^rs)' # (A^sr L^rr E^r*)                                    13 MDC
+          + (sum_{t!=s,r} V^t B^ts)' # Y^sr                                   14 OVA_FIN
+          + (sum_{t!=s,r} V^t B^ts)' # (A^sr L^rr Y^rr)                       15 OVA_INT
           + (sum_{t!=s,r} V^t B^ts)' # (A^sr L^rr E^r*)                       16 ODC
+
+    Term numbers are those of secondary sources, not checked against the paper itself:
+    1-10 as numbered T01-T10 by exvatools (``make_exvadec_wwz``; decompr's comments also give
+    9 DDC_FIN and 10 DDC_INT), 11-16 as in the comments ``H10-(11)`` ... ``H10-(16)`` of
+    decompr's ``R/wwz.R`` (Fei Wang's code) and exvatools' ``output = "terms2"`` (T11
+    MVA_FIN, T12 MVA_INT, T13 MDC, T14 OVA_FIN, T15 OVA_INT, T16 ODC). :data:`WWZ_TERMS` and
+    the returned dict use another order; match by name.
 
     These are the sector-level definitions implemented by R ``decompr`` 6.8.0 (``wwz()``,
     adapted from Fei Wang's code), whose results this function reproduces; decompr prints
-    the columns in another order (RDV_INT before RDV_FIN, OVA before MVA), so match by name.
+    the columns in yet another order (RDV_INT before RDV_FIN, OVA before MVA).
     ``E^{r*}`` is total gross exports of ``r`` to all countries (including ``s``).
 
     The sums over third countries are formed without loops and without differences of
@@ -249,8 +258,14 @@ def wwz(
     References
     ----------
     Wang, Z., Wei, S.-J. and Zhu, K. (2013). Quantifying international production sharing
-    at the bilateral and sector levels. NBER Working Paper 19677, eq. (36)-(37), Table E1.
+    at the bilateral and sector levels. NBER Working Paper 19677: the 16-term decomposition
+    of bilateral sector-level gross exports, term names in Appendix Table E1 (as described in
+    the decompr ``wwz()`` documentation, https://rdrr.io/cran/decompr/man/wwz.html). The
+    equation number of the identity in the paper's main text is not given here: it could not
+    be confirmed from a source that quotes it.
     Quast, B., Wang, F. and Stolzenburg, V. R package ``decompr`` 6.8.0, ``R/wwz.R``.
+    Feas, E. R package ``exvatools`` 0.4.0, ``R/make_exvadec_wwz.R``
+    (https://rdrr.io/cran/exvatools/src/R/make_exvadec_wwz.R): the same 16 formulas.
 
     Examples
     --------
@@ -377,8 +392,9 @@ def wwz_reexport_split(
 
     References
     ----------
-    Wang, Wei and Zhu (2013), NBER WP 19677, eq. (36)-(37): the terms are those of
-    :func:`wwz` before the sum over ``t`` is taken.
+    Wang, Wei and Zhu (2013), NBER WP 19677, terms 3, 4, 5, 7, 14, 15 and 16 of the 16-term
+    decomposition (Appendix Table E1 names; numbering as in :func:`wwz`): the terms of
+    :func:`wwz` before the sum over ``t`` is taken. The split itself is ours.
 
     Examples
     --------

@@ -247,3 +247,53 @@ def test_border_crossings_count_foreign_links(seed, G, N, trade):
     x_gvc = v * ((B @ B - Ld @ Ld) @ y)
     seg = pl["PLv_GVC_D"] + pl["CBv_GVC"] + pl["PLv_GVC_F"]
     assert_allclose(seg * v_gvc, x_gvc, rtol=1e-9, atol=1e-9 * float(t.x.max()))
+
+
+def _adb_lengths(t):
+    """WWYZ (2017b) lengths written densely, term by term as the ADB's public implementation
+    (ksreyes/mrio-processing, codes/06-production-lengths.py) defines them: n x n matrices,
+    row sums for forward (v) lengths, column sums for backward (y) lengths, divided by the
+    table's value added and final goods."""
+    G, N = t.G, t.N
+    n = G * N
+    A = t.Z / t.x[None, :]
+    same = np.kron(np.eye(G), np.ones((N, N))) > 0
+    AD, AF = np.where(same, A, 0.0), np.where(same, 0.0, A)
+    B = np.linalg.inv(np.eye(n) - A)
+    L = np.linalg.inv(np.eye(n) - AD)
+    V = np.diag(t.va / t.x)
+    y = t.Y.sum(axis=1)
+    yD = (t.Y * np.kron(np.eye(G), np.ones((N, 1)))).sum(axis=1)
+    Yh, YDh, YFh = np.diag(y), np.diag(yD), np.diag(y - yD)
+    X = V @ B @ B @ Yh
+    XD, VD = V @ L @ L @ YDh, V @ L @ YDh
+    XRT, VRT = V @ L @ L @ YFh, V @ L @ YFh
+    VG = V @ L @ AF @ B @ Yh
+    seg = {
+        "GVC_D": V @ L @ L @ AF @ B @ Yh,
+        "GVC": V @ B @ AF @ B @ Yh,  # border crossings
+        "GVC_F": V @ L @ AF @ B @ AD @ B @ Yh,
+    }
+    out = {}
+    for side, ax, total in (("v", 1, t.va), ("y", 0, y)):
+        out[f"PL{side}"] = X.sum(axis=ax) / total
+        out[f"PL{side}_D"] = XD.sum(axis=ax) / VD.sum(axis=ax)
+        out[f"PL{side}_RT"] = XRT.sum(axis=ax) / VRT.sum(axis=ax)
+        out[f"PL{side}_GVC_D"] = seg["GVC_D"].sum(axis=ax) / VG.sum(axis=ax)
+        out[f"CB{side}_GVC"] = seg["GVC"].sum(axis=ax) / VG.sum(axis=ax)
+        out[f"PL{side}_GVC_F"] = seg["GVC_F"].sum(axis=ax) / VG.sum(axis=ax)
+        out[f"PL{side}_GVC"] = (
+            out[f"PL{side}_GVC_D"] + out[f"CB{side}_GVC"] + out[f"PL{side}_GVC_F"]
+        )
+    out["GVCPs"] = out["PLv_GVC"] / out["PLy_GVC"]
+    return out
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), G=st.integers(2, 4), N=st.integers(1, 3))
+def test_against_adb_dense_formulas(seed, G, N):
+    """Differential: every length and segment against the ADB's dense definitions."""
+    t = random_table(seed, G=G, N=N, trade=0.3)  # positive y^D and y^F, so no 0/0
+    got = production_length(t.Z, t.Y, t.x, t.va, G, N)
+    for k, want in _adb_lengths(t).items():
+        assert_allclose(got[k], want, rtol=1e-9, err_msg=k)

@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 
 import gvc
 from gvc.cli import main
+from gvc.errors import InputError
 from gvc.ingestion.harmonise import HarmoniseOptions
 from gvc.kernels.borin_mancini import bm, bm_aggregate
 from gvc.kernels.wwz import WWZ_TERMS
@@ -133,14 +134,10 @@ def test_audits_pass(store):
 
 
 def test_decompose_api_bm_bilateral_perimeter(store):
-    df = gvc.decompose(
-        "bm",
-        db=store,
-        dataset="lrwiod2000",
-        exporter="MEX",
-        perspective="bilateral",
-        importer="USA",
-    )
+    def mex(**kw):
+        return gvc.decompose("bm", db=store, dataset="lrwiod2000", exporter="MEX", **kw)
+
+    df = mex(perspective="bilateral", importer="USA")
     terms, t = _kernel_bm("bilateral")
     want = bm_aggregate(terms, t.G, t.N, "bilateral")
     s, r = t.countries.index("MEX"), t.countries.index("USA")
@@ -148,56 +145,32 @@ def test_decompose_api_bm_bilateral_perimeter(store):
     for k in ("GEXP", "DVA", "FVA", "VAX"):
         assert df[k].iloc[0] == pytest.approx(want[k][s, r], rel=1e-9)
     # the approach is irrelevant at an own-flow perimeter
-    sink = gvc.decompose(
-        "bm",
-        db=store,
-        dataset="lrwiod2000",
-        exporter="MEX",
-        perspective="bilateral",
-        importer="USA",
-        approach="sink",
-    )
-    pd.testing.assert_frame_equal(df, sink)
-    sec = gvc.decompose("bm", db=store, dataset="lrwiod2000", exporter="MEX", perspective="sector")
+    pd.testing.assert_frame_equal(df, mex(perspective="bilateral", importer="USA", approach="sink"))
+    sec = mex(perspective="sector")
     assert list(sec.columns[:2]) == ["year", "export_sector"] and len(sec) == t.N
+    with pytest.raises(InputError, match="perspective"):
+        mex(perspective="importer")
+
+
+def _cli_decompose(store, *args):
+    return main(["decompose", "--db", str(store), "--dataset", "lrwiod2000", *args])
 
 
 def test_cli_decompose_kww_and_errors(store, capsys):
-    rc = main(
-        [
-            "decompose",
-            "--db",
-            str(store),
-            "--method",
-            "kww",
-            "--dataset",
-            "lrwiod2000",
-            "--exporter",
-            "CHN",
-            "--format",
-            "json",
-        ]
-    )
-    assert rc == 0
+    assert _cli_decompose(store, "--method", "kww", "--exporter", "CHN", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     ref = pd.read_parquet(DECOMPR / "lrwiod2000_2000_kww_decompr.parquet").set_index("Country")
     assert rows[0]["DVA_FIN"] == pytest.approx(ref.loc["CHN", "DVA_FIN"], rel=1e-9)
-    rc = main(
-        [
-            "decompose",
-            "--db",
-            str(store),
-            "--method",
-            "bm",
-            "--dataset",
-            "lrwiod2000",
-            "--exporter",
-            "CHN",
-            "--perspective",
-            "bilateral_sector",
-            "--format",
-            "csv",
-        ]
+    rc = _cli_decompose(
+        store,
+        "--method",
+        "bm",
+        "--exporter",
+        "CHN",
+        "--perspective",
+        "bilateral_sector",
+        "--format",
+        "csv",
     )
     assert rc == 0
     df = pd.read_csv(io.StringIO(capsys.readouterr().out))
@@ -205,21 +178,9 @@ def test_cli_decompose_kww_and_errors(store, capsys):
     assert {"importer", "export_sector", "DVA"} <= set(df.columns)
     assert np.all(df["DVA"] <= df["DC"] * (1 + 1e-12))
     assert len(df) <= (t.G - 1) * t.N
-    rc = main(
-        [
-            "decompose",
-            "--db",
-            str(store),
-            "--method",
-            "bm",
-            "--dataset",
-            "lrwiod2000",
-            "--exporter",
-            "XXX",
-        ]
-    )
+    assert _cli_decompose(store, "--method", "bm", "--exporter", "XXX") == 2
     err = capsys.readouterr().err.strip()
-    assert rc == 2 and "XXX" in err and len(err.splitlines()) == 1
+    assert "XXX" in err and len(err.splitlines()) == 1
 
 
 def _node_frame(store, view, col, names):

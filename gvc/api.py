@@ -235,18 +235,14 @@ def decompose(
             where.append("year = ?")
             params.append(year)
         keys = ["year"]
-        if method == "bm" and perspective == "sector":
-            # the sectoral perimeter is a sector's total exports: sum over importers only
+        if method in ("wwz", "bm"):
             if importer:
                 where.append("importer = ?")
                 params.append(importer)
-            keys.append("export_sector")
-        elif method in ("wwz", "bm"):
-            if importer:
-                where.append("importer = ?")
-                params.append(importer)
-            keys.append("importer")
-            if by_sector or (method == "bm" and perspective == "bilateral_sector"):
+            # the sectoral perimeter is a sector's total exports: summed over importers
+            if not (method == "bm" and perspective == "sector"):
+                keys.append("importer")
+            if by_sector or (method == "bm" and perspective in ("sector", "bilateral_sector")):
                 keys.append("export_sector")
         if method == "bm":
             where += ["approach = ?", "perspective = ?"]

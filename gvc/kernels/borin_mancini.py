@@ -132,7 +132,11 @@ exporter decomposition, eqs. 33-39; world perspective, eq. 52 (source) and 54 (s
 (sectoral and bilateral) perspectives, sec. 4, eqs. 47-49. Equation numbers as cited by S.
 Krantz's R ``icio``/``decompr`` ``bm.R`` and Julia ``GlobalValueChains.jl`` (which are validated
 against Stata ``icio``), not re-read from the paper here; (10)-(12) are our Woodbury derivation of
-those perimeters.
+those perimeters. Compared formula by formula with the description of those ports
+(``misc/bm_expansion_plan.md`` and ``src/decompose_self.jl`` of GlobalValueChains.jl): their
+exporter/source FVA coefficient ``VBfor_s (I + M_s)^-1`` is (6), their sink output
+``x - B_.s [(I - A_ss) B_ss]^-1 e_s`` is (5), their world/source FVA is (8), and their own-flow
+coefficients ``VBdom / (1 + alpha)`` are (11); the bilateral perimeter (12) is not in them.
 Borin, A. and Mancini, M. (2023). Measuring what matters in value-added trade. Economic Systems
 Research 35(4).
 Belotti, F., Borin, A. and Mancini, M. (2021). icio: Economic analysis with intercountry

@@ -27,6 +27,7 @@ from functools import partial
 
 import numpy as np
 
+from gvc.indicators.decomposition import BM_VARIANTS
 from gvc.kernels.borin_mancini import bm
 from gvc.kernels.leontief import leontief_solve
 
@@ -79,16 +80,7 @@ def main() -> None:
     t_full = _best(partial(bm, Z, Y, x, va, G, N), args.repeat)
     print(f"{'numpy.linalg.inv(I - A)':<40}{t_inv:8.3f} s")
     print(f"{'bm source/world, own inverse':<40}{t_full:8.3f} s   ratio {t_full / t_inv:5.2f}")
-    variants = (
-        ("source", "world"),
-        ("sink", "world"),
-        ("source", "exporter"),
-        ("sink", "exporter"),
-        ("source", "sector"),
-        ("source", "bilateral"),
-        ("source", "bilateral_sector"),
-    )
-    for approach, perspective in variants:
+    for approach, perspective in BM_VARIANTS:  # the variants `gvc run` writes
         run = partial(bm, Z, Y, x, va, G, N, approach=approach, perspective=perspective, B=B)
         t = _best(run, args.repeat)
         label = f"bm {approach}/{perspective}, B given"

@@ -45,7 +45,7 @@ COMMENT ON COLUMN chain_geography.value_added IS 'value added of the origin abso
 COMMENT ON COLUMN chain_geography.crossings_mean IS 'expected international border crossings per unit of this value added, final leg included (B A^F B y + B y^x) / B y';
 COMMENT ON COLUMN chain_geography.crossings_var IS 'variance of the number of border crossings (second factorial moment 2 B A^F B A^F B y ...)';
 COMMENT ON COLUMN chain_geography.returns_mean IS 'expected number of times the value re-enters its country of origin';
-COMMENT ON COLUMN chain_geography.intercontinental_mean IS 'expected crossings between continents (RoW is its own continent)';
+COMMENT ON COLUMN chain_geography.intercontinental_mean IS 'expected crossings between continents (a leg to or from RoW weighted by the GDP share of RoW members on another continent)';
 COMMENT ON COLUMN chain_geography.km_mean IS 'expected km (great-circle, or CEPII per chains.km_source) along the cross-border legs, final leg included';
 COMMENT ON COLUMN chain_geography.countries_visited_mean IS 'expected number of distinct countries the value passes through, origin and final buyer included';
 CREATE TABLE IF NOT EXISTS chain_totals (

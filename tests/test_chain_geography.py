@@ -151,6 +151,12 @@ def test_rest_of_world_is_gdp_weighted_mean_of_non_members():
     assert g.km[0, 2] == pytest.approx((w @ d) / w.sum(), rel=1e-9)
     assert_allclose(np.diag(g.km), 0.0)
     assert_allclose(g.km, g.km.T)
+    # continent mix: one continent for a country, the members' GDP shares for RoW; columns are
+    # the continents of all points in sorted order
+    labels = sorted(set(rest["continent"].astype(str)) | {"North America", "Europe"})
+    by_cont = rest.groupby("continent")["gdp_md_est"].sum() / w.sum()
+    assert_allclose(g.continent_share[2], [by_cont.get(k, 0.0) for k in labels], atol=1e-12)
+    assert g.continent_share[0].max() == 1.0 and g.continent_share[1].max() == 1.0
 
 
 def test_unknown_country_code_needs_km_source_none(tmp_path):
@@ -187,7 +193,7 @@ def test_tables_equal_kernels_called_directly(tmp_path, seed):
     c = np.repeat(np.arange(3), N)
     g = geo.country_geography(t.countries)
     m = chain_moments(
-        A, B, v, y, c, dest_countries=[0, 2], km=g.km, continent_of_country=g.continent_code
+        A, B, v, y, c, dest_countries=[0, 2], km=g.km, continent_of_country=g.continent_share
     )
     node = {(a, b): i for i, (a, b) in enumerate(zip(*t.node_labels(), strict=True))}
     got = f["chain_geography"]

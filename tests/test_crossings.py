@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from gvc.errors import InputError
 from gvc.kernels.crossings import block_column_products, chain_moments
 
 R_EARTH = 6371.0088
@@ -60,6 +61,32 @@ def test_pure_reexport_chain_counts_by_hand():
     assert_allclose(m["crossings_var"], [0.0, 0.0, 0.0], atol=1e-13)
     assert_allclose(m["returns_mean"], [1.0, 0.0, 0.0], atol=1e-14)
     assert_allclose(m["intercontinental_mean"], [2.0, 2.0, 1.0], rtol=1e-14)
+    # continent shares: one-hot rows are the codes; C an aggregate with 1/4 of its weight on
+    # A and B's continent, so each of its two legs is intercontinental with probability 3/4
+    for shares, want in (
+        ([[1, 0], [1, 0], [0, 1]], [2.0, 2.0, 1.0]),
+        ([[1, 0], [1, 0], [0.25, 0.75]], [1.5, 1.5, 0.75]),
+    ):
+        ms = chain_moments(
+            A,
+            B,
+            v,
+            y,
+            np.arange(3),
+            dest_countries=[0],
+            continent_of_country=np.array(shares, dtype=float),
+        )
+        assert_allclose(ms["intercontinental_mean"], want, rtol=1e-14)
+    with pytest.raises(InputError, match="shares"):
+        chain_moments(
+            A,
+            B,
+            v,
+            y,
+            np.arange(3),
+            dest_countries=[0],
+            continent_of_country=np.array([[1, 0], [0.5, 0.6], [0, 1]]),
+        )
     assert_allclose(m["km_mean"], [d01 + d12 + d20, d12 + d20, d20], rtol=1e-12)
     assert_allclose(m["countries_visited_mean"], [3.0, 3.0, 2.0], rtol=1e-14)
     # value added in the chain: a*b from A, (1-a)*b from B, 1-b from C (sums to 1)

@@ -29,8 +29,10 @@ Earth centroid of its largest polygon (``datasets/geo/ne_country_centroids.parqu
 and the "Seven seas" islands left out), weighted by their ``gdp_md_est``; its distance to a
 table country is the GDP-weighted mean great-circle distance
 (:func:`gvc.kernels.geo.group_distance_matrix`). Continents are Natural Earth's ``continent``;
-RoW gets its own label ``RoW``, so any crossing into or out of RoW counts as intercontinental
-(RoW of WIOD spans every continent; this rule overcounts rather than guesses). A label that is
+RoW is labelled ``RoW`` and spans several: its continent mix is its members' GDP shares, so a
+leg between country ``c`` and RoW counts as intercontinental with the probability that a
+GDP-weighted RoW member lies on another continent than ``c`` (an expectation, like every
+chain mean; legs inside RoW are domestic in the table and never counted). A label that is
 neither an ISO3 code of the file nor RoW raises :class:`~gvc.errors.InputError`; with
 ``km_source = 'none'`` km and intercontinental legs are left NULL.
 
@@ -149,6 +151,9 @@ class CountryGeo:
     km: np.ndarray  # (G, G) km, zero diagonal
     continent: tuple[str, ...]  # (G,) Natural Earth continent, "RoW" for the aggregate
     continent_code: np.ndarray  # (G,) int codes of ``continent``
+    #: (G, K) share of each table country in each Natural Earth continent (one-hot for a
+    #: country; GDP weights of its members for RoW), the input of intercontinental legs
+    continent_share: np.ndarray
     lon: np.ndarray  # (G,) degrees; RoW: GDP-weighted mean direction of its members
     lat: np.ndarray
 
@@ -378,6 +383,7 @@ class _Points:
     group: np.ndarray  # (m,) position of the table country the point belongs to
     weight: np.ndarray  # (m,) 1 for a country, gdp_md_est for a RoW member
     continent: list[str]  # (G,) continent of each table country, "RoW" for the aggregate
+    point_continent: list[str]  # (m,) Natural Earth continent of every point
 
 
 def _ne_points(countries: Sequence[str]) -> _Points:
@@ -391,6 +397,7 @@ def _ne_points(countries: Sequence[str]) -> _Points:
     group: list[int] = []
     weight: list[float] = []
     continent: list[str] = []
+    point_continent: list[str] = []
     codes: list[str] = []
     for g, code in enumerate(iso):
         if code in REST_OF_WORLD:
@@ -406,6 +413,7 @@ def _ne_points(countries: Sequence[str]) -> _Points:
             weight += rest["gdp_md_est"].tolist()
             group += [g] * len(rest)
             codes += rest["iso3"].tolist()
+            point_continent += rest["continent"].astype(str).tolist()
             continent.append("RoW")
         elif code in by_iso.index:
             r = by_iso.loc[code]
@@ -415,6 +423,7 @@ def _ne_points(countries: Sequence[str]) -> _Points:
             group.append(g)
             codes.append(code)
             continent.append(str(r["continent"]))
+            point_continent.append(str(r["continent"]))
         else:
             raise InputError(
                 f"country {countries[g]!r} has no Natural Earth centroid "
@@ -427,6 +436,7 @@ def _ne_points(countries: Sequence[str]) -> _Points:
         np.array(group, dtype=np.intp),
         np.array(weight),
         continent,
+        point_continent,
     )
 
 
@@ -436,7 +446,8 @@ def country_geography(countries: Sequence[str]) -> CountryGeo:
     Rule (module docstring): a country is its Natural Earth main-polygon centroid; ``RoW`` is
     the GDP-weighted (``gdp_md_est``) set of Natural Earth countries not in the table, and
     its distance to a country the weighted mean great-circle distance; its continent is
-    ``"RoW"``. Distances are haversine on the IUGG mean sphere (:mod:`gvc.kernels.geo`).
+    ``"RoW"`` and its continent mix (``continent_share``) its members' GDP shares. Distances
+    are haversine on the IUGG mean sphere (:mod:`gvc.kernels.geo`).
 
     Parameters
     ----------
@@ -471,9 +482,12 @@ def country_geography(countries: Sequence[str]) -> CountryGeo:
     m = S @ xyz
     plon = np.degrees(np.arctan2(m[:, 1], m[:, 0]))
     plat = np.degrees(np.arctan2(m[:, 2], np.hypot(m[:, 0], m[:, 1])))
-    labels, codes = np.unique(np.array(continent), return_inverse=True)
-    del labels
-    return CountryGeo(tuple(countries), km, tuple(continent), codes, plon, plat)
+    _, codes = np.unique(np.array(continent), return_inverse=True)
+    _, pcode = np.unique(np.array(pts.point_continent), return_inverse=True)
+    share = np.zeros((G, int(pcode.max()) + 1))
+    np.add.at(share, (grp, pcode), w)
+    share /= share.sum(axis=1, keepdims=True)
+    return CountryGeo(tuple(countries), km, tuple(continent), codes, share, plon, plat)
 
 
 # ------------------------------------------------------------------------------- CEPII GeoDist
@@ -743,7 +757,7 @@ def chain_year(
     if geo is None:
         geo = chain_geography_of(spec, table.countries)
     km = None if geo is None else geo.km
-    cont = None if geo is None else geo.continent_code
+    cont = None if geo is None else geo.continent_share
     y, dest = chain_final_demand(table, spec)
     c = np.repeat(np.arange(G), N)
     A, B, v = d.A, d.B, d.v

@@ -139,7 +139,11 @@ def chain_moments(
         e.g. one column per final-demand category).
     km : (G, G) distances between countries in km (see :mod:`gvc.kernels.geo`); adds
         ``km_mean``. The diagonal is ignored: only cross-border legs count.
-    continent_of_country : (G,) int continent codes; adds ``intercontinental_mean``.
+    continent_of_country : (G,) int continent codes, or (G, K) continent shares of each country
+        (rows summing to 1: an aggregate such as RoW spans several continents); adds
+        ``intercontinental_mean``, the expected number of legs between continents, with link
+        weight ``1 - q_j . q_k`` (the probability that two independently drawn members of
+        ``c_j`` and ``c_k`` lie on different continents; ``1[continent differs]`` for codes).
     by_destination : False: the columns of ``y`` together form one chain and per-origin results
         are (n,). True: every column is its own chain (e.g. all destinations at once) and
         results are (n, R), chain totals (R,).
@@ -211,9 +215,15 @@ def chain_moments(
     specs: dict[str, np.ndarray] = {"crossings": foreign}
     if continent_of_country is not None:
         cont = np.asarray(continent_of_country)
-        if cont.shape != (G,):
-            raise InputError("continent_of_country must be (G,)")
-        specs["intercontinental"] = (cont[:, None] != cont[None, :]).astype(np.float64)
+        if cont.shape == (G,):
+            specs["intercontinental"] = (cont[:, None] != cont[None, :]).astype(np.float64)
+        elif cont.ndim == 2 and cont.shape[0] == G:
+            q = cont.astype(np.float64)
+            if np.any(q < 0) or not np.allclose(q.sum(axis=1), 1.0):
+                raise InputError("continent shares must be non-negative and sum to 1 by row")
+            specs["intercontinental"] = np.clip(1.0 - q @ q.T, 0.0, 1.0) * foreign
+        else:
+            raise InputError("continent_of_country must be (G,) codes or (G, K) shares")
     if km is not None:
         D = np.asarray(km, dtype=np.float64)
         if D.shape != (G, G):

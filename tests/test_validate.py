@@ -125,3 +125,18 @@ def test_missing_output_end_to_end(tmp_path):
     assert "1 country-sectors without a value" in steps[1]["detail"]
     with pytest.raises(InputError, match="output is missing .* for USA/J"):
         validate(t, "lr")
+
+
+def test_final_demand_category_used_by_one_country_is_flagged(lr):
+    # a mistyped code in a long file becomes a category of its own, used by one country only
+    n, G, F = lr.n, lr.G, lr.F
+    Y = lr.Y_detail.reshape(n, G, F)
+    Y2 = np.concatenate([Y, np.zeros((n, G, 1))], axis=2)
+    Y2[:, 3, F] = Y2[:, 3, 0]  # country 3's first category moved to the new code
+    Y2[:, 3, 0] = 0.0
+    typo = replace(
+        lr, Y_detail=Y2.reshape(n, G * (F + 1)), fd_categories=(*lr.fd_categories, "HFCEE")
+    )
+    warns = validate(typo, "lr")
+    assert [w for w in warns if "'HFCEE' is used by 1 of 26" in w and "mistyped" in w]
+    assert not [w for w in validate(lr, "lr") if "final-demand category" in w]

@@ -49,7 +49,8 @@ def validate(
     Returns
     -------
     list of warnings (one line each): zero-output sectors, negative final demand, negative
-    value added, the overall balance gap.
+    value added, a final-demand category that almost no destination country uses (at most a
+    quarter as many as the median category: a mistyped code?), the overall balance gap.
 
     Raises
     ------
@@ -143,6 +144,16 @@ def validate(
         warnings.append(
             f"{source}: {negva.size} country-sectors have negative value added "
             f"(e.g. {node(int(negva[0]))}: {va[negva[0]]:.6g})"
+        )
+    # a final-demand code used by almost no destination country among codes that most use is
+    # usually a mistyped code in a long file, read as a category of its own
+    used = (Yd != 0).reshape(-1, table.G, F).any(axis=0).sum(axis=0)  # (F,) countries using f
+    typical = float(np.median(used)) if F > 1 else 0.0
+    for f in np.flatnonzero((used <= typical / 4) & (typical >= 4)):
+        warnings.append(
+            f"{source}: final-demand category {fds[f]!r} is used by {int(used[f])} of "
+            f"{table.G} destination countries (the median category by {typical:g}): a "
+            "mistyped code?"
         )
     total = float(x.sum())
     l1 = float(np.abs(gap).sum()) / total if total > 0 else 0.0

@@ -150,7 +150,6 @@ class CountryGeo:
     countries: tuple[str, ...]
     km: np.ndarray  # (G, G) km, zero diagonal
     continent: tuple[str, ...]  # (G,) Natural Earth continent, "RoW" for the aggregate
-    continent_code: np.ndarray  # (G,) int codes of ``continent``
     #: (G, K) share of each table country in each Natural Earth continent (one-hot for a
     #: country; GDP weights of its members for RoW), the input of intercontinental legs
     continent_share: np.ndarray
@@ -482,12 +481,11 @@ def country_geography(countries: Sequence[str]) -> CountryGeo:
     m = S @ xyz
     plon = np.degrees(np.arctan2(m[:, 1], m[:, 0]))
     plat = np.degrees(np.arctan2(m[:, 2], np.hypot(m[:, 0], m[:, 1])))
-    _, codes = np.unique(np.array(continent), return_inverse=True)
     _, pcode = np.unique(np.array(pts.point_continent), return_inverse=True)
     share = np.zeros((G, int(pcode.max()) + 1))
     np.add.at(share, (grp, pcode), w)
     share /= share.sum(axis=1, keepdims=True)
-    return CountryGeo(tuple(countries), km, tuple(continent), codes, share, plon, plat)
+    return CountryGeo(tuple(countries), km, tuple(continent), share, plon, plat)
 
 
 # ------------------------------------------------------------------------------- CEPII GeoDist

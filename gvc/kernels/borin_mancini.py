@@ -368,21 +368,19 @@ def bm(
         terms["REF"] = VBdom[:, :, None] * Phir
         terms["VAX"] = terms["DVA"] - terms["REF"]
 
-    if perspective in OWN_FLOW:
-        pass
-    elif perspective == "exporter":
+    if perspective == "exporter":  # own-flow perimeters set FVA above
         if approach == "source":
             F = _extraction_factors(Add, Bdd) if F is None else F
             coef = np.einsum("gl,glk->gk", VBfor, F)  # eq. (6)
             terms["FVA"] = coef[:, :, None] * E
         else:
             terms["FVA"] = VBfor[:, :, None] * Phi  # eq. (7)
-    elif approach == "source":
+    elif perspective == "world" and approach == "source":
         # eq. (8): sum_{t != s} VLdom_t A_ts, then through L_ss
         u = (VLdom.reshape(n) @ A).reshape(G, N) - np.einsum("gm,gmk->gk", VLdom, Add)
         coef = np.einsum("gm,gmk->gk", u, L)
         terms["FVA"] = coef[:, :, None] * E
-    else:
+    elif perspective == "world":
         # eq. (9): VA of r in s's output, times the exports to r that r re-exports to be
         # absorbed directly by r's importers.
         Wrex = np.einsum("rjk,rk->rj", L, DAE.sum(axis=2))

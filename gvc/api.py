@@ -18,11 +18,12 @@ from typing import Any, Literal
 import pandas as pd
 import pyarrow as pa
 
+from gvc.catalog import open_store
 from gvc.errors import AuditError, InputError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
 from gvc.ingestion.load import load_table
-from gvc.store import fetch_arrow, fetch_one, open_store, run_sql, transaction
+from gvc.store import fetch_arrow, fetch_one, run_sql, transaction
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,13 @@ def ingest(
         the file is missing, truncated, of another format, unbalanced, has negative
         intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
     """
-    from gvc.classifications import dimension_names
-    from gvc.ingestion.load import existing_sha
-    from gvc.ingestion.prepare import default_dataset_name, prepare, source_sha256
+    from gvc.catalog.tables import stored_identity, table_identity
+    from gvc.ingestion.prepare import (
+        default_dataset_name,
+        identity_options,
+        prepare,
+        source_sha256,
+    )
     from gvc.readers import read
 
     p = Path(path)
@@ -83,7 +88,8 @@ def ingest(
                     progress(f"ingest {raw.year}", k, len(raws))
                 name = dataset or default_dataset_name(p, raw.format, raw.edition)
                 src = Path(raw.source) if Path(raw.source).exists() else p
-                if existing_sha(con, name, int(raw.year)) == source_sha256(src, int(raw.year)):
+                ident = table_identity(source_sha256(src, int(raw.year)), identity_options(options))
+                if stored_identity(con, name, int(raw.year)) == ident:
                     log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
                     results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
                     continue
@@ -97,7 +103,6 @@ def ingest(
                     year=prep.year,
                     provenance=prep.provenance,
                     replace=replace,
-                    names=dimension_names(prep.table),
                 )
                 results.append(
                     IngestResult(prep.dataset, prep.year, status, str(raw.source), tuple(warnings))
@@ -220,15 +225,8 @@ def decompose(
             raise InputError(f"dataset {dataset!r} is not in the store; run 'gvc ingest' first")
         if exporter not in known:
             raise InputError(f"exporter {exporter!r} is not a country of {dataset!r}")
-        todo = run_sql(
-            con,
-            "SELECT t.year FROM tables t LEFT JOIN results_log r ON r.dataset = t.dataset "
-            "AND r.year = t.year AND r.result = ? WHERE t.dataset = ? AND r.result IS NULL"
-            + (" AND t.year = ?" if year is not None else ""),
-            [table, dataset] + ([year] if year is not None else []),
-        ).fetchall()
-        for (y,) in todo:
-            _run.run(con, dataset, int(y), (_DECOMP_STEP[method],))
+        # compute the years whose result is missing or stale (fresh ones are skipped)
+        _run.run(con, dataset, year, (_DECOMP_STEP[method],))
         where = ["dataset = ?", "exporter = ?"]
         params: list[Any] = [dataset, exporter]
         if year is not None:

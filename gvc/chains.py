@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from gvc.catalog import open_store
 from gvc.errors import InputError, SchemaError
 from gvc.indicators import geography as _geo
 from gvc.indicators.geography import ChainSpec
-from gvc.store import fetch_one, open_store, run_sql
+from gvc.store import fetch_one, run_sql
 
 log = logging.getLogger(__name__)
 

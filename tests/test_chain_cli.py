@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import provenance, register_command
 
+from gvc.catalog import open_store
 from gvc.cli import main
 from gvc.ingestion.load import load_table
-from gvc.store import open_store
 from gvc.table import IOTable
 
 PROV = provenance()

@@ -10,12 +10,12 @@ import pytest
 from conftest import DATASETS, provenance, random_table
 from numpy.testing import assert_allclose
 
+from gvc.catalog import open_store
 from gvc.errors import InputError, SchemaError
 from gvc.indicators import geography as geo
 from gvc.ingestion.load import load_table
 from gvc.kernels.crossings import chain_moments
 from gvc.kernels.paths import top_paths
-from gvc.store import open_store
 from gvc.table import IOTable
 
 R_EARTH = 6371.0088

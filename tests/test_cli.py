@@ -180,7 +180,7 @@ def test_unbalanced_directory_table(tmp_path, capsys):
 
 
 def test_missing_file_and_store(tmp_path, capsys):
-    from gvc.store import connect
+    from gvc.catalog import connect
 
     connect(tmp_path / "s.duckdb").close()
     assert main(["ingest", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb")]) == 2

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import provenance, random_table, register_command
 
+from gvc.catalog import open_store
 from gvc.cli import main
 from gvc.ingestion.load import load_table
-from gvc.store import open_store
 
 PROV = provenance("random")
 

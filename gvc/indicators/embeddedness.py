@@ -598,7 +598,8 @@ def embeddedness_report(
     central nodes on foreign and on domestic links (PageRank of the intermediate-flow network),
     the nodes with the highest pure-domestic share. With ``country`` only its sectors.
     """
-    from gvc.store import open_store, run_sql
+    from gvc.catalog import open_store
+    from gvc.store import run_sql
 
     with open_store(db) as con:
         check_dataset(con, dataset, country)
@@ -686,7 +687,8 @@ def flags_report(
     participation against pure-domestic share, latest year (or ``year``), flagged nodes
     highlighted (:func:`gvc.plots_lockin.plot_country`).
     """
-    from gvc.store import open_store, run_sql
+    from gvc.catalog import open_store
+    from gvc.store import run_sql
 
     with open_store(db) as con:
         check_dataset(con, dataset, country)

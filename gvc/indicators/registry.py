@@ -9,7 +9,10 @@ pipelines to compute them.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from gvc.errors import SchemaError
 from gvc.indicators import core, decomposition, participation
 from gvc.indicators.step import Step
 
@@ -66,6 +69,43 @@ for _mod in EXTRA_STEP_MODULES:
 
 DEFAULT_STEPS: tuple[str, ...] = ("core", "wwz", "kww", "bm", "tiva", "participation")
 """Steps of a plain ``gvc run``; ``wwz_third`` is on request (it is G times larger)."""
+
+
+def resolve_steps(
+    names: Iterable[str],
+    *,
+    con: Any = None,
+    dataset: str | None = None,
+    chains: Iterable[Mapping[str, Any]] = (),
+) -> list[Step]:
+    """The :class:`Step` objects for step names, in the given order, duplicates dropped.
+
+    ``chain:<name>`` is the chain of that name, from ``chains`` (definition dicts, as in a
+    pipeline file) or else from the store's ``chains`` table of ``dataset`` (``con`` given);
+    ``chains`` alone means every chain of the dataset in the store.
+
+    Raises
+    ------
+    SchemaError
+        an unknown step name (the message lists the known ones) or chain.
+    """
+    given = {c["name"]: c for c in chains}
+    out: dict[str, Step] = {}
+    for name in names:
+        if name in out:
+            continue
+        if name == "chains" or name.startswith("chain:"):
+            from gvc.chains import chain_steps
+
+            for step in chain_steps(name, given, con=con, dataset=dataset):
+                out.setdefault(step.name, step)
+            continue
+        if name not in STEPS:
+            raise SchemaError(
+                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains"
+            )
+        out[name] = STEPS[name]
+    return list(out.values())
 
 
 def all_facts_ddl() -> list[str]:

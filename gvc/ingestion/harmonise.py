@@ -42,10 +42,13 @@ adjustment of gross output).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -70,6 +73,49 @@ class HarmoniseOptions:
     negative_inventories: Literal["keep", "zero", "move"] = "keep"
     value_added: Literal["auto", "row", "residual"] = "auto"
     balance: Literal["rows", "none"] = "rows"
+
+    def __post_init__(self) -> None:
+        """Check every field against its declared type or allowed values (the schema is the
+        annotations above), so a bad option fails where it is read, not at run time."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            allowed = typing.get_args(_HINTS[f.name])
+            if allowed:
+                if value not in allowed:
+                    raise InputError(
+                        f"{f.name} = {value!r}: expected one of {', '.join(map(str, allowed))}"
+                    )
+            elif not isinstance(value, _HINTS[f.name]):
+                raise InputError(
+                    f"{f.name} = {value!r}: expected {_HINTS[f.name].__name__} (true or false)"
+                )
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any] | None) -> HarmoniseOptions:
+        """Options from a mapping (a pipeline file's ``[source.harmonise]``, CLI flags).
+
+        Raises
+        ------
+        InputError
+            an unknown key (the message lists the known ones) or a value outside its allowed
+            set.
+
+        >>> HarmoniseOptions.from_mapping({"balance": "none"}).balance
+        'none'
+        >>> HarmoniseOptions.from_mapping({"negative_inventories": "explode"})
+        Traceback (most recent call last):
+        ...
+        gvc.errors.InputError: negative_inventories = 'explode': expected one of keep, zero, move
+        """
+        options = dict(options or {})
+        known = [f.name for f in dataclasses.fields(cls)]
+        extra = sorted(set(options) - set(known))
+        if extra:
+            raise InputError(f"unknown option(s) {extra}; known: {', '.join(known)}")
+        return cls(**options)
+
+
+_HINTS = typing.get_type_hints(HarmoniseOptions)
 
 
 def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[IOTable, list[dict]]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from gvc.catalog.tables import table_identity
 from gvc.ingestion.harmonise import HarmoniseOptions, harmonise, rebalance_rows
 from gvc.ingestion.validate import validate
 from gvc.readers.raw import RawTable
@@ -56,6 +57,14 @@ def source_sha256(path: str | Path, year: int | None = None, chunk: int = 1 << 2
     return h.hexdigest()
 
 
+def identity_options(options: HarmoniseOptions | None) -> dict:
+    """What besides the file makes the stored table: every harmonisation option (defaults
+    included), for :func:`gvc.catalog.tables.table_identity`."""
+    import dataclasses
+
+    return {"harmonise": dataclasses.asdict(options or HarmoniseOptions())}
+
+
 def default_dataset_name(path: str | Path, fmt: str, edition: str | None) -> str:
     """Dataset name from the input: ``icio<edition>``, ``wiod2016``, or the file/dir name."""
     p = Path(path)
@@ -89,11 +98,15 @@ def prepare(
     steps = steps + [step]
     va_step = next(s for s in steps if s["step"] == "value_added")
     out_step = next(s for s in steps if s["step"] == "output")
+    file_sha = source_sha256(raw.source if Path(raw.source).exists() else path, raw.year)
+    opts = identity_options(opt)
     provenance = {
         "source": str(raw.source),
         "format": raw.format,
         "edition": raw.edition,
-        "file_sha256": source_sha256(raw.source if Path(raw.source).exists() else path, raw.year),
+        "file_sha256": file_sha,
+        "table_sha256": table_identity(file_sha, opts),
+        "options": opts,
         "unit": raw.unit,
         "value_added_definition": va_step["detail"],
         "output_definition": out_step["detail"]

@@ -18,15 +18,26 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     [source.harmonise]                 # optional HarmoniseOptions fields
     negative_inventories = "keep"
 
-Every error is an :class:`~gvc.errors.InputError` naming the file and the key.
+    [[chain]]                          # optional: value chains computed for every unit
+    name = "ict_usa"                   # (step chain:<name>, added to the steps)
+    dataset = "wiod2013"               # optional: only this dataset's units
+    producers_sectors = ["c14"]        # producers_countries, destinations: lists; omitted = all
+    destinations = ["USA"]
+    km_source = "natural_earth"        # natural_earth | none | cepii[:measure] (+ cepii_file)
+
+    [flags]                            # optional: lock-in flags after the units are loaded
+    rules = "my_rules.toml"            # optional rule overrides (gvc/lockin defaults otherwise)
+    clusters = "clusters.csv"          # optional user clusters (CSV or TOML)
+
+Everything is checked when the file is read (unknown keys, unknown steps, option values outside
+their allowed set, a rules file with a bad key or value): every error is an
+:class:`~gvc.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import glob
-import hashlib
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -38,7 +49,20 @@ from gvc.ingestion.harmonise import HarmoniseOptions
 
 #: dataset names become partition directory names, so keep them path-safe
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_TOP_KEYS = {"steps", "executor", "output", "source"}
+_TOP_KEYS = {"steps", "executor", "output", "source", "chain", "flags"}
+_CHAIN_KEYS = {
+    "name",
+    "dataset",
+    "producers_countries",
+    "producers_sectors",
+    "destinations",
+    "km_source",
+    "cepii_file",
+    "cepii_measure",
+    "km_fallback",
+    "paths",
+}
+_FLAGS_KEYS = {"rules", "clusters"}
 _OUTPUT_KEYS = {"db", "parquet"}
 _SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise"}
 
@@ -55,7 +79,7 @@ class SourceConfig:
 
     @property
     def options(self) -> HarmoniseOptions:
-        return HarmoniseOptions(**self.harmonise)
+        return HarmoniseOptions.from_mapping(self.harmonise)
 
 
 @dataclass(frozen=True)
@@ -69,6 +93,8 @@ class PipelineConfig:
     parquet: Path
     executor: str = "local"
     extra: dict = field(default_factory=dict, compare=False)
+    chains: tuple[dict[str, Any], ...] = ()
+    flags: dict[str, Any] | None = None
 
     def with_db(self, db: str | Path | None) -> PipelineConfig:
         """The same pipeline writing to another store (``--db``); an implicit parquet root
@@ -85,16 +111,6 @@ class PipelineConfig:
 def default_parquet_root(db: Path) -> Path:
     """``<db directory>/<db stem>_parquet``."""
     return db.with_name(db.stem + "_parquet")
-
-
-def options_hash(fmt: str, harmonise: dict[str, Any], steps: tuple[str, ...]) -> str:
-    """sha256 of what, besides the input bytes and the gvc version, decides a unit's result:
-    the reader format, every harmonisation option (defaults filled in) and the set of steps."""
-    opts = dataclasses.asdict(HarmoniseOptions(**harmonise))
-    blob = json.dumps(
-        {"format": fmt, "harmonise": opts, "steps": sorted(set(steps))}, sort_keys=True
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def load_config(path: str | Path) -> PipelineConfig:
@@ -125,6 +141,11 @@ def load_config(path: str | Path) -> PipelineConfig:
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise InputError(f"{p}: unknown step(s) {unknown}; known: {', '.join(STEPS)}")
+    chains = _chains(p, base, doc.get("chain", []))
+    steps = list(dict.fromkeys([*steps, *(f"chain:{c['name']}" for c in chains)]))
+    flags = _flags(p, base, doc.get("flags"))
+    if flags is not None and "embeddedness" not in steps:
+        steps.append("embeddedness")  # the flags read the embeddedness of every year
 
     out = doc.get("output", {})
     if not isinstance(out, dict):
@@ -162,11 +183,12 @@ def load_config(path: str | Path) -> PipelineConfig:
                 raise InputError(f"{p}: {where}: years must be a list of years, e.g. [2010, 2011]")
             years = tuple(sorted(set(years)))
         harm = s.get("harmonise", {})
+        if not isinstance(harm, dict):
+            raise InputError(f"{p}: {where}: harmonise must be a table")
         try:
-            HarmoniseOptions(**harm)
-        except TypeError as exc:
-            known = ", ".join(f.name for f in dataclasses.fields(HarmoniseOptions))
-            raise InputError(f"{p}: {where}: [harmonise]: {exc}; known: {known}") from exc
+            HarmoniseOptions.from_mapping(harm)
+        except InputError as exc:
+            raise InputError(f"{p}: {where}: [harmonise] {exc}") from exc
         sources.append(
             SourceConfig(_expand(p, where, base, s["path"]), fmt, dataset, years, dict(harm))
         )
@@ -174,8 +196,77 @@ def load_config(path: str | Path) -> PipelineConfig:
     if not isinstance(executor, str):
         raise InputError(f"{p}: executor must be a string such as 'local:4'")
     return PipelineConfig(
-        p, tuple(sources), tuple(steps), db, parquet, executor, {"parquet_default": parquet_default}
+        p,
+        tuple(sources),
+        tuple(steps),
+        db,
+        parquet,
+        executor,
+        {"parquet_default": parquet_default},
+        chains,
+        flags,
     )
+
+
+def _chains(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
+    """The ``[[chain]]`` entries as definition dicts (paths resolved), checked for keys and
+    value types; codes are checked against each dataset's labels when a unit computes them."""
+    if not isinstance(raw, list):
+        raise InputError(f"{p}: [[chain]] entries must be tables")
+    out: dict[str, dict[str, Any]] = {}
+    for k, c in enumerate(raw, 1):
+        where = f"[[chain]] #{k}"
+        if not isinstance(c, dict):
+            raise InputError(f"{p}: {where} must be a table")
+        _no_unknown(p, where, c, _CHAIN_KEYS)
+        name = c.get("name")
+        if not isinstance(name, str) or not DATASET_NAME.match(name):
+            raise InputError(
+                f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
+            )
+        if name in out:
+            raise InputError(f"{p}: {where}: chain {name!r} is defined twice")
+        for key in ("producers_countries", "producers_sectors", "destinations"):
+            v = c.get(key)
+            if v is not None and (
+                not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v)
+            ):
+                raise InputError(f"{p}: {where}: {key} must be a non-empty list of codes")
+        d = dict(c)
+        if "cepii_file" in d:
+            d["cepii_file"] = str(_resolve(base, d["cepii_file"]))
+        try:
+            from gvc.chains import chain_definition
+
+            out[name] = chain_definition(d)
+        except InputError as exc:
+            raise InputError(f"{p}: {where}: {exc}") from exc
+    return tuple(out.values())
+
+
+def _flags(p: Path, base: Path, raw: Any) -> dict[str, Any] | None:
+    """The ``[flags]`` table: rule and cluster files resolved and read now (bad keys or values
+    in them fail here)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError(f"{p}: [flags] must be a table")
+    _no_unknown(p, "[flags]", raw, _FLAGS_KEYS)
+    out: dict[str, Any] = {}
+    from gvc.clusters import load_clusters
+    from gvc.lockin import load_rules
+
+    try:
+        rules_path = _resolve(base, raw["rules"]) if "rules" in raw else None
+        out["rules"] = load_rules(rules_path)
+        if "clusters" in raw:
+            out["clusters"] = {
+                k: [list(m) for m in v]
+                for k, v in load_clusters(_resolve(base, raw["clusters"])).items()
+            }
+    except InputError as exc:
+        raise InputError(f"{p}: [flags]: {exc}") from exc
+    return out
 
 
 def _resolve(base: Path, value: Any) -> Path:

@@ -4,7 +4,7 @@ Only the driver opens the store. Per run:
 
 1. take the exclusive lock ``<db>.lock`` (:class:`~gvc.pipeline.locking.StoreLock`), remove
    temporaries a killed run left in the partition root, open the store;
-2. plan: every unit's fingerprint against ``pipeline_state`` and the partitions on disk
+2. plan: every unit against the store's ledger and the partitions on disk
    (:mod:`gvc.pipeline.plan`);
 3. submit the units to run (at most ``executor.max_in_flight`` at a time) and, as each
    finishes, load its partitions in one transaction (:func:`gvc.pipeline.catalog.load_unit`);
@@ -83,7 +83,7 @@ def plan_pipeline(
 
 
 def _read_state(db: Path) -> catalog.State:
-    from gvc.store import open_store
+    from gvc.catalog import open_store
 
     if not Path(db).exists():
         return {}
@@ -127,8 +127,8 @@ def run_pipeline(
         a bad pipeline file or executor, or a source whose years cannot be found.
     """
     from gvc import __version__
+    from gvc.catalog import connect
     from gvc.pipeline.executors import make_executor, parse_executor
-    from gvc.store import connect
 
     emit = on_event or (lambda e: None)
     cfg = _config(config, db)
@@ -244,8 +244,7 @@ def _load(con, cfg, run_id, executor, spec, res: UnitResult | None, summary, emi
         rows = catalog.load_unit(
             con,
             cfg.parquet,
-            spec.dataset,
-            spec.year,
+            spec,
             run_id,
             executor,
             seconds=None if res is None else res.seconds,
@@ -301,7 +300,7 @@ def pipeline_status(
     """Each unit's state: ``up to date``, ``stale`` (with why), ``failed`` (last run's error,
     no success since) or ``never run``. Reads the store read-only; writes nothing."""
     from gvc import __version__
-    from gvc.store import open_store
+    from gvc.catalog import open_store
 
     cfg = _config(config, db)
     specs = units(cfg, __version__)

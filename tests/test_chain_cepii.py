@@ -12,10 +12,10 @@ import pytest
 from conftest import DATASETS, provenance, register_command
 from numpy.testing import assert_allclose
 
+from gvc import chains as geo
 from gvc.catalog import open_store
 from gvc.cli import main
 from gvc.errors import InputError
-from gvc.indicators import geography as geo
 from gvc.ingestion.load import load_table
 from gvc.table import IOTable
 

@@ -65,6 +65,8 @@ def test_define_run_report_plot(db, tmp_path, capsys):
     # half the value added is USA's, travels USA -> CHN -> USA: 2 crossings; CHN's: 1
     assert "USA/c14 -> CHN/c14 -> [USA]" in out and "CHN/c14 -> [USA]" in out
     assert "1.500 (0.500)" in out  # mean 1.5, sd 0.5 crossings
+    # length: USA's value 2 stages (home, then one intermediate crossing), CHN's 1 stage at home
+    assert "length = dom + border + for" in out and "1.50 = 1.00 + 0.50 + 0.00" in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     svg = tmp_path / "years.svg"
     assert (

@@ -1,4 +1,4 @@
-"""Chain geography tables (gvc.indicators.geography): hand counts, kernels, store, real WIOD."""
+"""Chain geography tables (gvc.chains): hand counts, kernels, store, real WIOD."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from conftest import DATASETS, provenance, random_table
 from numpy.testing import assert_allclose
 
+from gvc import chains as geo
 from gvc.catalog import open_store
 from gvc.errors import InputError, SchemaError
-from gvc.indicators import geography as geo
 from gvc.ingestion.load import load_table
 from gvc.kernels.crossings import chain_moments
 from gvc.kernels.paths import top_paths

@@ -1,8 +1,8 @@
 """Figures (matplotlib, Agg backend): top paths of a value chain on a world frame, and years.
 
-Only drawing lives here; the numbers come from :func:`gvc.chains.report`. The map is a plain
-longitude/latitude (equirectangular) frame: Natural Earth country centroids as grey points,
-the table's countries as labelled points, and every cross-border leg of a path as a
+Only drawing lives here; the numbers come from :func:`gvc.chains.reporting.report`. The map
+is a plain longitude/latitude (equirectangular) frame: Natural Earth country centroids as grey
+points, the table's countries as labelled points, and every cross-border leg of a path as a
 great-circle arc (points interpolated along the great circle by spherical linear
 interpolation), line width proportional to the path's value. Domestic stages have no arc:
 a path that never leaves one country is a ring around that country's point.
@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gvc.errors import InputError
+
 if TYPE_CHECKING:  # pragma: no cover
-    from gvc.chains import ChainReport
+    from gvc.chains.reporting import ChainReport
 
 log = logging.getLogger(__name__)
 
@@ -213,3 +215,18 @@ def plot_chain(
     os.replace(tmp, out)
     log.info("wrote %s", out)
     return out
+
+
+def plot(
+    rep: ChainReport, path: str | os.PathLike, *, year: int | None = None, kind: str = "both"
+) -> Path:
+    """Write the chain's picture (PNG/SVG/PDF by suffix); see :func:`plot_chain`.
+
+    Raises
+    ------
+    InputError
+        ``kind`` is not ``both``, ``map`` or ``years``.
+    """
+    if kind not in {"both", "map", "years"}:
+        raise InputError(f"unknown plot kind {kind!r}; use both, map or years")
+    return plot_chain(rep, path, year=year, kind=kind)

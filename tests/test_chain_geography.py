@@ -181,8 +181,10 @@ def test_tables_equal_kernels_called_directly(tmp_path, seed):
     t = dataclasses.replace(random_table(seed, G=3, N=3, F=2), countries=("USA", "CHN", "RoW"))
     db = store_with(tmp_path, t)
     with open_store(db) as con:
-        geo.define_chain(con, "t", "c", producers_sectors=["S1", "S2"], destinations=["USA", "RoW"])
-        geo.compute_chain(con, "t", "c", k=7)
+        geo.define_chain(
+            con, "t", "c", producers_sectors=["S1", "S2"], destinations=["USA", "RoW"], paths=7
+        )
+        geo.compute_chain(con, "t", "c")
         f = frames(con, "c")
     n, N = t.n, t.N
     A = t.Z / t.x[None, :]

@@ -26,8 +26,10 @@ Modules (one job each; this facade only re-exports, loading them on first use):
   (:func:`chain_final_demand`, :func:`chain_year`), arrays in, frames out, no store; the maths
   is in :mod:`gvc.kernels.crossings`, :mod:`gvc.kernels.paths` and
   :mod:`gvc.kernels.chain_segments`;
-* :mod:`~gvc.chains.store`: every store read and write (chain tables, definitions, writing a
-  year, the per-year loop :func:`compute_chain`, reading results);
+* :mod:`~gvc.chains.steps`: a chain as the step ``chain:<name>`` (its fact tables, options
+  and scope for the results ledger), and pipeline-file definitions;
+* :mod:`~gvc.chains.store`: every store read and write (definitions, :func:`compute_chain`
+  through :func:`gvc.indicators.run.run`, reading fresh results back);
 * :mod:`~gvc.chains.api`: the functions on a store path that ``gvc chain`` calls
   (:func:`define`, :func:`run`, :func:`chain_names`);
 * :mod:`~gvc.chains.reporting`: :class:`ChainReport`, :func:`report`, :func:`format_report`;
@@ -66,8 +68,14 @@ _WHERE = {
     "ensure_chain_tables": "store",
     "define_chain": "store",
     "get_chain": "store",
-    "write_chain_year": "store",
     "compute_chain": "store",
+    "read_chain_results": "store",
+    "list_chains": "store",
+    "chain_step": "steps",
+    "chain_steps": "steps",
+    "chain_definition": "steps",
+    "spec_from_definition": "steps",
+    "FACTS_DDL": "steps",
 }
 
 __all__ = [
@@ -98,7 +106,13 @@ __all__ = [
     "plot",
     "report",
     "run",
-    "write_chain_year",
+    "FACTS_DDL",
+    "chain_definition",
+    "chain_step",
+    "chain_steps",
+    "list_chains",
+    "read_chain_results",
+    "spec_from_definition",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -109,13 +123,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from gvc.chains.geography import ISO_ALIASES, REST_OF_WORLD, CountryGeo, country_geography
     from gvc.chains.plots import plot
     from gvc.chains.reporting import ChainReport, format_report, report
+    from gvc.chains.steps import (
+        FACTS_DDL,
+        chain_definition,
+        chain_step,
+        chain_steps,
+        spec_from_definition,
+    )
     from gvc.chains.store import (
         RESULT_TABLES,
         compute_chain,
         define_chain,
         ensure_chain_tables,
         get_chain,
-        write_chain_year,
+        list_chains,
+        read_chain_results,
     )
 
 

@@ -28,6 +28,7 @@ def define(
     cepii_file: str | os.PathLike | None = None,
     cepii_measure: str | None = None,
     km_fallback: str | None = None,
+    paths: int = 20,
     db: Db = None,
 ) -> ChainSpec:
     """Define (or redefine) a chain; ``None`` lists mean all. See :func:`~gvc.chains.store.
@@ -50,6 +51,7 @@ def define(
             cepii_file=cepii_file,
             cepii_measure=cepii_measure,
             km_fallback=km_fallback,
+            paths=paths,
         )
 
 
@@ -58,13 +60,14 @@ def run(
     *,
     dataset: str,
     years: Sequence[int] | None = None,
-    k: int = 20,
+    force: bool = False,
     db: Db = None,
     progress: Progress | None = None,
 ) -> list[tuple[int, dict[str, int]]]:
-    """Compute a defined chain for the stored years (or ``years``) and write its tables."""
+    """Compute a defined chain for the stored years (or ``years``) and write its tables;
+    years whose result is up to date are skipped unless ``force``."""
     with open_store(db) as con:
-        return compute_chain(con, dataset, name, years, k=k, progress=progress)
+        return compute_chain(con, dataset, name, years, force=force, progress=progress)
 
 
 def chain_names(dataset: str, *, db: Db = None) -> list[str]:

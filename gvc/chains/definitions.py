@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gvc.chains.cepii import CEPII_MEASURES, KM_FALLBACKS, cepii_distances
 from gvc.chains.geography import CountryGeo, country_geography
@@ -37,6 +38,20 @@ class ChainSpec:
     km_file: str | None = None  # CEPII file (absolute path) for cepii:<measure>
     km_file_sha256: str | None = None  # its sha256 when the chain was defined
     km_fallback: str | None = None  # natural_earth: great-circle km for pairs the file lacks
+    paths: int = 20  # structural paths kept per year
+
+    def options(self) -> dict[str, Any]:
+        """What the chain's results depend on besides the table (the ledger's options): the
+        lists, the distance source with the CEPII file's sha256 (not its path) and ``paths``."""
+        return {
+            "producers_countries": _lst(self.producers_countries),
+            "producers_sectors": _lst(self.producers_sectors),
+            "destinations": _lst(self.destinations),
+            "km_source": self.km_source,
+            "km_file_sha256": self.km_file_sha256,
+            "km_fallback": self.km_fallback,
+            "paths": int(self.paths),
+        }
 
     def describe(self) -> str:
         """One line: ``c14 of all countries, absorbed in USA``."""
@@ -49,6 +64,10 @@ class ChainSpec:
             f"{lst(self.producers_countries, 'countries')}, absorbed in "
             f"{lst(self.destinations, 'countries')}"
         )
+
+
+def _lst(x: tuple[str, ...] | None) -> list[str] | None:
+    return None if x is None else list(x)
 
 
 def check_codes(

@@ -6,10 +6,11 @@ The chain tables (DDL and column meanings in ``queries/chain_schema.sql``, creat
 * ``chains(dataset, chain, producers_countries, producers_sectors, destinations, km_source,
   created_at, km_file, km_file_sha256, km_fallback)``: the definitions (NULL lists mean "all"),
   written by :func:`define_chain`, read by :func:`get_chain`;
-* ``chain_geography``, ``chain_totals``, ``chain_paths`` (:data:`RESULT_TABLES`): one row set
-  per ``(dataset, year, chain)`` from :func:`gvc.chains.compute.chain_year`, replaced by
-  :func:`write_chain_year` in one transaction per year; :func:`compute_chain` runs the stored
-  years; :func:`read_chain_results` reads them back for a report.
+* ``facts.chain_geography``, ``facts.chain_totals``, ``facts.chain_paths``
+  (:data:`RESULT_TABLES`, views without ``facts.``): the results, one ledger result
+  ``chain:<name>`` per ``(dataset, year)`` (:mod:`gvc.chains.steps`), written like every step's
+  by :func:`gvc.indicators.run.run` (:func:`compute_chain` is that call for one chain);
+  :func:`read_chain_results` reads them back for a report, refusing stale or missing years.
 
 Redefining a chain deletes its old results in the same transaction.
 """
@@ -19,17 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import time
 from collections.abc import Callable, Sequence
 
 import duckdb
 import pandas as pd
 
-from gvc.chains.compute import chain_year
+from gvc.catalog import ledger
 from gvc.chains.definitions import ChainSpec, chain_geography_of, check_codes, check_km_options
-from gvc.chains.geography import CountryGeo
 from gvc.errors import InputError, SchemaError
-from gvc.indicators.inputs import read_iotable
 from gvc.paths import queries_dir
 from gvc.store import fetch_one, list_tables, run_sql, transaction
 
@@ -77,6 +75,7 @@ def define_chain(
     cepii_file: str | os.PathLike | None = None,
     cepii_measure: str | None = None,
     km_fallback: str | None = None,
+    paths: int = 20,
 ) -> ChainSpec:
     """Store (or replace) a chain definition; results of an older definition are deleted.
 
@@ -96,6 +95,7 @@ def define_chain(
         ``km_source = 'cepii:<measure>'``.
     km_fallback : ``natural_earth`` to take great-circle km for country pairs the file lacks
         (stored in ``chains.km_fallback``); ``None`` (default) makes a missing pair an error.
+    paths : structural paths kept per year (``chain_paths``).
 
     Raises
     ------
@@ -108,6 +108,8 @@ def define_chain(
     """
     if not name or not name.strip():
         raise InputError("chain definition: the chain name is empty")
+    if not isinstance(paths, int) or paths < 1:
+        raise InputError(f"chain definition: paths must be a positive integer, got {paths!r}")
     km_source, km_file, km_sha = check_km_options(km_source, cepii_file, cepii_measure, km_fallback)
     ensure_chain_tables(con)
     check_dataset(con, dataset)
@@ -123,19 +125,19 @@ def define_chain(
         km_file,
         km_sha,
         km_fallback,
+        paths,
     )
     if km_file is not None:
         # fail at definition, not at run time: every pair of the dataset's countries is needed
         chain_geography_of(spec, countries)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with transaction(con):
-        for t in RESULT_TABLES:
-            run_sql(con, f"DELETE FROM {t} WHERE dataset = ? AND chain = ?", [dataset, name], obj=t)
+        ledger.remove_results(con, dataset, f"chain:{name}", None)
         run_sql(
             con,
             "INSERT OR REPLACE INTO chains (dataset, chain, producers_countries, "
             "producers_sectors, destinations, km_source, created_at, km_file, km_file_sha256, "
-            "km_fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "km_fallback, paths) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 dataset,
                 name,
@@ -147,6 +149,7 @@ def define_chain(
                 km_file,
                 km_sha,
                 km_fallback,
+                paths,
             ],
             obj="chains",
         )
@@ -170,7 +173,8 @@ def get_chain(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> ChainS
     row = fetch_one(
         con,
         "SELECT producers_countries, producers_sectors, destinations, km_source, km_file, "
-        "km_file_sha256, km_fallback FROM chains WHERE dataset = ? AND chain = ?",
+        "km_file_sha256, km_fallback, coalesce(paths, 20) FROM chains "
+        "WHERE dataset = ? AND chain = ?",
         [dataset, name],
         obj="chains",
     )
@@ -192,60 +196,25 @@ def get_chain(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> ChainS
     return ChainSpec(dataset, name, tup(row[0]), tup(row[1]), tup(row[2]), *row[3:])
 
 
-def write_chain_year(
-    con: duckdb.DuckDBPyConnection,
-    spec: ChainSpec,
-    year: int,
-    frames: dict[str, pd.DataFrame],
-) -> dict[str, int]:
-    """Replace the chain's rows of ``year`` in the three result tables, in one transaction."""
-    counts: dict[str, int] = {}
-    with transaction(con):
-        for t in RESULT_TABLES:
-            df = frames[t].copy()
-            df.insert(0, "chain", spec.name)
-            df.insert(0, "year", year)
-            df.insert(0, "dataset", spec.dataset)
-            run_sql(
-                con,
-                f"DELETE FROM {t} WHERE dataset = ? AND year = ? AND chain = ?",
-                [spec.dataset, year, spec.name],
-                obj=t,
-            )
-            con.register("_gvc_chain_rows", df)
-            try:
-                run_sql(con, f"INSERT INTO {t} BY NAME SELECT * FROM _gvc_chain_rows", obj=t)
-            finally:
-                con.unregister("_gvc_chain_rows")
-            counts[t] = len(df)
-    return counts
-
-
 def compute_chain(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
     chain: str,
     years: Sequence[int] | None = None,
     *,
-    k: int = 20,
+    force: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[tuple[int, dict[str, int]]]:
-    """Compute a stored chain for the stored years of ``dataset`` and write its tables.
+    """Compute a stored chain for the stored years of ``dataset`` (or ``years``): the step
+    ``chain:<chain>`` of :func:`gvc.indicators.run.run`; years whose result is fresh are
+    skipped unless ``force``.
 
-    Each year is read, computed and written in its own transaction (old rows of that
-    chain and year replaced), so a failure leaves earlier years written.
-
-    Parameters
-    ----------
-    con : a writable store connection.
-    dataset, chain : the dataset and the name of a chain defined with :func:`define_chain`.
-    years : years to compute (default: every stored year of the dataset).
-    k : number of structural paths kept per year.
-    progress : ``progress(label, done, total)`` callback.
+    Each year is read, computed and written in its own transaction, so a failure leaves
+    earlier years written.
 
     Returns
     -------
-    list of ``(year, {table: rows written})``.
+    list of ``(year, {table: rows written})`` (an empty dict: up to date, skipped).
 
     Raises
     ------
@@ -254,37 +223,12 @@ def compute_chain(
     InputError
         the definition names a code the table lacks, or a country has no centroid.
     """
+    from gvc.indicators.run import run
+
     check_dataset(con, dataset)
-    spec = get_chain(con, dataset, chain)
-    stored = [y for _, y in list_tables(con, dataset)]
-    if years is None:
-        todo = stored
-    else:
-        missing = [y for y in years if y not in stored]
-        if missing:
-            raise SchemaError(
-                f"dataset {dataset!r} has no table for {missing[0]} "
-                f"(years: {stored[0]}-{stored[-1]})"
-            )
-        todo = sorted(set(years))
-    geo: CountryGeo | None = None
-    out = []
-    for i, year in enumerate(todo):
-        if progress:
-            progress(f"{chain} {year}", i, len(todo))
-        t0 = time.perf_counter()
-        table = read_iotable(con, dataset, year)
-        if geo is None:
-            geo = chain_geography_of(spec, table.countries)
-        frames = chain_year(table, spec, geo=geo, k=k)
-        counts = write_chain_year(con, spec, year, frames)
-        log.info(
-            "chain %s %s %s: %s in %.2f s", dataset, chain, year, counts, time.perf_counter() - t0
-        )
-        out.append((year, counts))
-    if progress:
-        progress("done", len(todo), len(todo))
-    return out
+    get_chain(con, dataset, chain)
+    done = run(con, dataset, years, (f"chain:{chain}",), progress, force=force)
+    return [(y, counts) for _, y, counts in done]
 
 
 def read_chain_results(
@@ -299,10 +243,23 @@ def read_chain_results(
     Raises
     ------
     SchemaError
-        unknown dataset or chain, or the chain has no results (for ``year``).
+        unknown dataset or chain, or a result that is missing or stale (not computed, input
+        replaced, definition changed or another gvc version) for ``year`` or, without
+        ``year``, for any stored year: a report never shows old numbers.
     """
+    from gvc.chains.steps import chain_step
+
     check_dataset(con, dataset)
     spec = get_chain(con, dataset, name)
+    years = [year] if year is not None else [y for _, y in list_tables(con, dataset)]
+    ledger.require_fresh(
+        con,
+        dataset,
+        years,
+        f"chain:{name}",
+        chain_step(spec).options_hash,
+        f"run 'gvc chain run {name} --dataset {dataset}'",
+    )
     totals = run_sql(
         con,
         "SELECT * EXCLUDE (dataset, chain) FROM chain_totals "

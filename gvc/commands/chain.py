@@ -48,13 +48,14 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         choices=["natural_earth"],
         help="great-circle km for country pairs the CEPII file lacks (default: error)",
     )
+    s.add_argument("--paths", type=int, default=20, help="structural paths to keep (default 20)")
     s.set_defaults(func=_define)
 
     s = csub.add_parser("run", parents=[common], help="compute a defined chain for stored years")
     s.add_argument("name")
     s.add_argument("--dataset", required=True)
     s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
-    s.add_argument("--paths", type=int, default=20, help="structural paths to keep (default 20)")
+    s.add_argument("--force", action="store_true", help="recompute years that are up to date")
     s.set_defaults(func=_run)
 
     s = csub.add_parser(
@@ -88,6 +89,7 @@ def _define(a: argparse.Namespace) -> int:
         cepii_file=a.cepii_file,
         cepii_measure=a.cepii_measure,
         km_fallback=a.km_fallback,
+        paths=a.paths,
         db=a.db,
     )
     print(f"defined chain {spec.name} ({spec.dataset}): {spec.describe()}")
@@ -102,9 +104,12 @@ def _run(a: argparse.Namespace) -> int:
     from gvc.cli import _Progress
 
     done = chains.run(
-        a.name, dataset=a.dataset, years=a.year, k=a.paths, db=a.db, progress=_Progress()
+        a.name, dataset=a.dataset, years=a.year, force=a.force, db=a.db, progress=_Progress()
     )
     for year, counts in done:
+        if not counts:
+            print(f"up to date chain {a.name} {a.dataset} {year}")
+            continue
         print(
             f"computed chain {a.name} {a.dataset} {year}: "
             + ", ".join(f"{t} ({n:,} rows)" for t, n in counts.items())

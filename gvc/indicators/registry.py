@@ -108,6 +108,13 @@ def resolve_steps(
     return list(out.values())
 
 
+FAMILY_DDL_MODULES: tuple[str, ...] = ("gvc.chains.steps",)
+"""Modules whose ``FACTS_DDL`` holds the tables of steps made per definition (``chain:<name>``)."""
+
+
 def all_facts_ddl() -> list[str]:
     """DDL of every fact table any step writes (created with the schema)."""
-    return [ddl for step in STEPS.values() for ddl in step.facts_ddl.values()]
+    out = [ddl for step in STEPS.values() for ddl in step.facts_ddl.values()]
+    for mod in FAMILY_DDL_MODULES:
+        out += list(importlib.import_module(mod).FACTS_DDL.values())
+    return list(dict.fromkeys(out))

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import gvc
-from gvc.indicators.embeddedness import compute_flags, ensure_embeddedness
+from gvc.lockin import compute_flags, ensure_embeddedness
 from gvc.paths import datasets_dir
 from gvc.store import open_store
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ LOCKIN_ALLOWED: dict[str, dict[str, Allowed]] = {
 
 def load_rules_file(
     defaults: str | Mapping[str, Any],
-    user: str | Path | Mapping[str, Any] | None = None,
+    user: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
     *,
     allowed: Mapping[str, Mapping[str, Allowed]] | None = None,
@@ -132,7 +133,7 @@ def load_rules_file(
         if layer is None:
             continue
         where = None
-        if isinstance(layer, str | Path):
+        if isinstance(layer, str | os.PathLike):
             where = layer
             try:
                 layer = tomllib.loads(Path(layer).read_text(encoding="utf-8"))
@@ -221,7 +222,7 @@ def default_rules() -> Rules:
 
 
 def load_rules(
-    user: str | Path | Mapping[str, Any] | None = None,
+    user: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Rules:
     """Lock-in defaults deep-merged with a user TOML file (or dict), then with ``overrides``.

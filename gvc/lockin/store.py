@@ -84,7 +84,8 @@ def embeddedness_frame(
     measure (all measures unless ``measures``), plus ``top_domestic_supplier`` (label)."""
     from gvc.store import run_sql
 
-    where, params = ["e.dataset = ?"], [dataset]
+    where: list[str] = ["e.dataset = ?"]
+    params: list[Any] = [dataset]
     if year is not None:
         where.append("e.year = ?")
         params.append(year)
@@ -201,7 +202,8 @@ def flagged_rows(
     cluster, flag, score`` (rounded to 3 digits) ``, reasons``."""
     from gvc.store import run_sql
 
-    where, params = ["dataset = ?", "flagged"], [dataset]
+    where: list[str] = ["dataset = ?", "flagged"]
+    params: list[Any] = [dataset]
     if country:
         where.append("country = ?")
         params.append(country)

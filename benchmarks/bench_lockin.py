@@ -19,7 +19,7 @@ from pathlib import Path
 
 import gvc
 from gvc.catalog import open_store
-from gvc.indicators.embeddedness import compute_flags, ensure_embeddedness
+from gvc.lockin import compute_flags, ensure_embeddedness
 from gvc.paths import datasets_dir
 
 

@@ -1,7 +1,7 @@
 """``gvc embeddedness`` and ``gvc flags``: embeddedness of cluster nodes and lock-in flags.
 
 Each command parses its arguments, calls one public function of
-:mod:`gvc.indicators.embeddedness` and prints what it returns.
+:mod:`gvc.lockin` (its ``report`` module) and prints what it returns.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "flags",
         parents=[common],
         help="lock-in flags: closed national chains, focal structures, declining integration",
-        description="Apply the lock-in rules (gvc/lockin_defaults.toml, overridden by --rules) "
+        description="Apply the lock-in rules (gvc/lockin/defaults.toml, overridden by --rules) "
         "to every year of a dataset, store them (views lockin_flags, lockin_flag_counts, macros "
         "lockin_flagged, lockin_flag_changes) and print the flagged nodes with their reasons and "
         "how the flagged set changed over the years.",
@@ -53,7 +53,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
 def _embeddedness(a: argparse.Namespace) -> int:
     from gvc.cli import _print_frame, _Progress
-    from gvc.indicators.embeddedness import embeddedness_report
+    from gvc.lockin.report import embeddedness_report
 
     rep = embeddedness_report(
         db=a.db,
@@ -77,7 +77,7 @@ def _embeddedness(a: argparse.Namespace) -> int:
 
 def _flags(a: argparse.Namespace) -> int:
     from gvc.cli import _print_frame, _Progress
-    from gvc.indicators.embeddedness import flags_report
+    from gvc.lockin.report import flags_report
 
     rep = flags_report(
         db=a.db,

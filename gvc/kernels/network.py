@@ -10,7 +10,7 @@ PageRank, Katz and eigenvector centrality follow networkx's definitions exactly 
 vector, update, normalisation and stopping rule), vectorised as sparse power iterations, so a
 result equals ``networkx.<measure>(nx.from_numpy_array(W, create_using=nx.DiGraph),
 weight="weight")`` to the iteration tolerance. Betweenness has no closed form; it lives in
-:func:`gvc.lockin.betweenness_centrality` (it calls networkx on a sparsified graph).
+:func:`gvc.kernels.betweenness.betweenness_centrality` (networkx on a sparsified graph).
 
 References
 ----------

@@ -6,7 +6,7 @@
 >>> gvc.query("SELECT * FROM top_va_flows('wiod2013', 2011, 5)")  # doctest: +SKIP
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from gvc.api import audit, decompose, ingest, query, run  # noqa: E402
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: E402

@@ -232,6 +232,7 @@ def test_store_made_before_cepii_columns_keeps_working(tmp_path, cepii_csv):
             "PRIMARY KEY (dataset, chain))"
         )
         con.execute("INSERT INTO chains (dataset, chain) VALUES ('t', 'old')")
+    with open_store(db) as con:  # opening a store for writing brings its tables up to date
         assert geo.get_chain(con, "t", "old").km_file is None
         geo.compute_chain(con, "t", "old")
         geo.define_chain(con, "t", "new", km_source="cepii", cepii_file=cepii_csv)

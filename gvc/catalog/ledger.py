@@ -70,6 +70,7 @@ class Entry:
     options_hash: str
     gvc_version: str
     rows: int
+    producer: str
     computed_at: dt.datetime
 
 
@@ -110,7 +111,7 @@ def entries(
             params.append(val)
     sql = (
         "SELECT dataset, year, result, kind, tables, scope, input_sha256, depends_on_years, "
-        "options_hash, gvc_version, rows, computed_at FROM ledger"
+        "options_hash, gvc_version, rows, producer, computed_at FROM ledger"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY dataset, year, result"
     )
@@ -130,6 +131,7 @@ def entries(
                 r[9],
                 int(r[10]),
                 r[11],
+                r[12],
             )
         )
     return out

@@ -111,7 +111,6 @@ def define_chain(
     if not isinstance(paths, int) or paths < 1:
         raise InputError(f"chain definition: paths must be a positive integer, got {paths!r}")
     km_source, km_file, km_sha = check_km_options(km_source, cepii_file, cepii_measure, km_fallback)
-    ensure_chain_tables(con)
     check_dataset(con, dataset)
     countries = dataset_labels(con, dataset, "countries")
     sectors = dataset_labels(con, dataset, "sectors")
@@ -169,7 +168,6 @@ def get_chain(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> ChainS
     SchemaError
         no such chain (the message lists the dataset's chains).
     """
-    ensure_chain_tables(con)
     row = fetch_one(
         con,
         "SELECT producers_countries, producers_sectors, destinations, km_source, km_file, "

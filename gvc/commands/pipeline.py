@@ -118,8 +118,15 @@ def _plain(e: dict) -> str | None:
         )
     if kind == "unit_failed":
         return f"failed   {unit}: {e['error']}"
-    if kind == "unit_planned":
-        return None
+    if kind == "flags_finished":
+        if e["up_to_date"]:
+            return f"flags    {e['dataset']}: up to date"
+        return (
+            f"flags    {e['dataset']}: {e['years']} years, {e['rows']:,} rows, "
+            f"{e['seconds']:.2f} s"
+        )
+    if kind == "flags_failed":
+        return f"failed   {e['dataset']} flags: {e['error']}"
     return None
 
 

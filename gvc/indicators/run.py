@@ -86,16 +86,21 @@ def run(
     """Compute ``steps`` for every stored table matching ``dataset``/``year``.
 
     ``steps`` are names of :data:`gvc.indicators.registry.STEPS`, ``chain:<name>`` for a chain
-    defined in the store, or ``chains`` for all of the dataset's chains. Steps whose result is
-    fresh in the ledger are skipped unless ``force``. Each ``(dataset, year)`` is read,
-    computed and written in its own transaction, so a failure in one year leaves the others'
-    results (and its own previous ones) intact.
+    defined in the store, ``chains`` for all of the dataset's chains, or ``flags``
+    (:data:`STORE_STEPS`, computed last, from the stored embeddedness of every year). Steps
+    whose result is fresh in the ledger are skipped unless ``force``. Each ``(dataset, year)``
+    is read, computed and written in its own transaction, so a failure in one year leaves the
+    others' results (and its own previous ones) intact.
 
     Returns
     -------
     list of ``(dataset, year, {table: rows})`` for the tables computed (empty dict: skipped).
     """
     names = tuple(steps)
+    store_steps = [n for n in names if n in STORE_STEPS]
+    if store_steps and "embeddedness" not in names:
+        names = ("embeddedness", *names)  # the flags read every year's embeddedness
+    names = tuple(n for n in names if n not in STORE_STEPS)
     years = None if year is None else ({year} if isinstance(year, int) else set(year))
     targets = [(d, y) for d, y in list_tables(con, dataset) if years is None or y in years]
     if not targets:
@@ -126,6 +131,27 @@ def run(
         done.append(
             (d, y, {t: r.num_rows for tables, _ in results.values() for t, r in tables.items()})
         )
+    for d in dict.fromkeys(d for d, _ in targets) if store_steps else ():
+        for name in store_steps:
+            rows = STORE_STEPS[name](con, d, force)
+            done = [
+                (dd, y, {**tables, "lockin_flags": rows[y]} if dd == d and y in rows else tables)
+                for dd, y, tables in done
+            ]
     if progress:
         progress("done", len(targets), len(targets))
     return done
+
+
+def _flags(con: duckdb.DuckDBPyConnection, dataset: str, force: bool) -> dict[int, int]:
+    from gvc.lockin.flags import ensure_flags
+
+    return ensure_flags(con, dataset, force=force)
+
+
+STORE_STEPS: dict[str, Callable[[duckdb.DuckDBPyConnection, str, bool], dict[int, int]]] = {
+    "flags": _flags
+}
+"""Steps computed from stored results of every year of a dataset, after the table steps:
+``flags`` (lock-in flags; the rules and clusters of the dataset's latest flag computation,
+else the defaults; :func:`gvc.lockin.flags.ensure_flags`)."""

@@ -66,6 +66,7 @@ _NAMES: dict[str, str] = {
     "embeddedness_frame": "gvc.lockin.store",
     "flags_rules_used": "gvc.lockin.store",
     "compute_flags": "gvc.lockin.flags",
+    "ensure_flags": "gvc.lockin.flags",
     "embeddedness_report": "gvc.lockin.report",
     "flags_report": "gvc.lockin.report",
     "EmbeddednessReport": "gvc.lockin.report",
@@ -88,6 +89,7 @@ __all__ = [
     "cluster_metrics",
     "compute_embeddedness",
     "compute_flags",
+    "ensure_flags",
     "default_rules",
     "embeddedness_frame",
     "embeddedness_measures",
@@ -110,7 +112,7 @@ if TYPE_CHECKING:
     from gvc.kernels.node_metrics import cluster_metrics, node_metrics
     from gvc.lockin.cluster_rules import closed_cluster_flags
     from gvc.lockin.flag_table import FLAG_COLUMNS, KEYS, NODE_FLAGS
-    from gvc.lockin.flags import compute_flags
+    from gvc.lockin.flags import compute_flags, ensure_flags
     from gvc.lockin.frames import centrality_frame, node_metrics_frame
     from gvc.lockin.measures import BETWEENNESS_MIN_SHARE, MEASURES, WIDE_MEASURES, Measure
     from gvc.lockin.node_rules import lockin_flags

@@ -103,3 +103,46 @@ def _node_order(frame: pd.DataFrame, table: Any) -> pd.DataFrame:
     c, s = table.node_labels()
     key = pd.DataFrame({"country": c, "sector": s})
     return key.merge(frame, on=["country", "sector"], how="left")
+
+
+def ensure_flags(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    *,
+    rules: str | os.PathLike | Mapping[str, Any] | None = None,
+    clusters: str | os.PathLike | Mapping[str, Any] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> dict[int, int]:
+    """The step ``flags`` of ``gvc run`` and pipelines: compute the flags of ``dataset`` unless
+    every year's are fresh in the ledger for these rules and clusters.
+
+    ``rules`` None: the rules of the dataset's latest flag computation, else the defaults
+    (:func:`~gvc.lockin.store.flags_rules_used`); the clusters are those of the store's
+    ``clusters`` table (after storing ``clusters`` when given). Returns rows written per year
+    (empty when up to date).
+    """
+    from gvc.catalog import ledger
+    from gvc.clusters import load_clusters, read_clusters, store_clusters
+    from gvc.lockin.store import flag_options, flags_rules_used
+    from gvc.store import list_tables
+
+    check_dataset(con, dataset)
+    if rules is None:
+        try:
+            merged = flags_rules_used(con, dataset)
+        except Exception:  # noqa: BLE001 - no earlier computation: the defaults
+            merged = load_rules(None)
+    else:
+        merged = load_rules(rules)
+    if clusters is not None:
+        spec = clusters if isinstance(clusters, Mapping) else load_clusters(clusters)
+        store_clusters(con, dataset, spec)
+    ensure_embeddedness(con, dataset, progress=progress)
+    h = ledger.options_hash(flag_options(merged, read_clusters(con, dataset)))
+    years = [y for _, y in list_tables(con, dataset)]
+    if not force and all(ledger.status(con, dataset, y, "flags", h) == "fresh" for y in years):
+        log.info("%s: flags up to date", dataset)
+        return {}
+    compute_flags(con, dataset, rules=merged)
+    return {e.year: e.rows for e in ledger.entries(con, dataset, result="flags")}

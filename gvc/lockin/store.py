@@ -4,8 +4,9 @@ Reads: :func:`check_dataset`, :func:`embeddedness_frame` (stored measures as a w
 :func:`latest_year`, :func:`flagged_rows`, :func:`flag_changes`, :func:`flag_counts`,
 :func:`flagged_nodes`, :func:`flags_rules_used`. Writes: :func:`ensure_embeddedness` (runs the
 steps of :mod:`gvc.lockin.steps` through :func:`gvc.indicators.run.run`) and
-:func:`write_flags` (one transaction: the dataset's rows of ``facts.lockin_flags`` replaced, the
-rules and clusters used appended to ``lockin_rules``). Store objects: ``facts.embeddedness``,
+:func:`write_flags` (one transaction: one ledger result ``flags`` per year, replacing that
+year's rows of ``facts.lockin_flags``; the rules and clusters used appended to
+``lockin_rules``). Store objects: ``facts.embeddedness``,
 ``facts.embeddedness_betweenness``, ``facts.lockin_flags``, ``lockin_rules`` and the views of
 ``queries/`` (``embeddedness*``, ``cluster_*``, ``lockin_*``).
 """
@@ -123,24 +124,53 @@ def embeddedness_frame(
     return wide
 
 
+def flag_options(
+    rules: Mapping[str, Mapping[str, Any]], clusters: Mapping[str, Sequence[tuple[str, str]]]
+) -> dict[str, Any]:
+    """What a flag result depends on besides the stored embeddedness (its ledger options):
+    the full rule set and the clusters (sorted)."""
+    return {
+        "rules": {k: dict(v) for k, v in rules.items()},
+        "clusters": {k: sorted(list(m) for m in v) for k, v in sorted(clusters.items())},
+    }
+
+
+def flag_years(
+    rules: Mapping[str, Mapping[str, Any]], year: int, stored: Sequence[int]
+) -> list[int]:
+    """The input years the flags of ``year`` read: ``year`` and, when the
+    ``declining_integration`` rule is on, its base year if stored."""
+    out = [int(year)]
+    d = rules.get("declining_integration", {})
+    if d.get("enabled", False) and int(year) - int(d["years"]) in set(stored):
+        out.append(int(year) - int(d["years"]))
+    return out
+
+
 def write_flags(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
     flags: pd.DataFrame,
     rules: Mapping[str, Mapping[str, Any]],
     clusters: Mapping[str, Sequence[tuple[str, str]]],
-) -> None:
-    """Replace the rows of ``dataset`` in ``facts.lockin_flags`` by ``flags`` (columns
-    :data:`gvc.lockin.flag_table.FLAG_COLUMNS`) and append the ``rules`` used (as TOML) and the
-    ``clusters`` (as JSON) to ``lockin_rules``, in one transaction."""
-    from gvc.store import run_sql, transaction
+) -> dict[int, int]:
+    """Write the flags of every year of ``dataset`` (columns
+    :data:`gvc.lockin.flag_table.FLAG_COLUMNS`) as one ledger result ``flags`` per year
+    (:func:`gvc.catalog.ledger.write_result`; its options: the rules and clusters, its
+    ``depends_on_years``: the year and the base year of ``declining_integration``), and append
+    the rules (as TOML) and clusters (as JSON) to ``lockin_rules``, in one transaction.
+    Returns rows written per year."""
+    from gvc.catalog import ledger
+    from gvc.store import list_tables, run_sql, transaction
 
     nodes = run_sql(
         con, "SELECT country, sector, node FROM nodes WHERE dataset = ?", [dataset]
     ).df()
     rows = flags.merge(nodes, on=["country", "sector"], how="left")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     arrow = pa.table(
         {
+            "year": pa.array(rows["year"].to_numpy(dtype=np.int16)),
             "node": pa.array(rows["node"].to_numpy(dtype=np.int32)),
             "cluster": pa.array(
                 rows["cluster"].astype(object).where(rows["cluster"].notna(), None).tolist(),
@@ -152,34 +182,37 @@ def write_flags(
             "reasons": pa.array(rows["reasons"].astype(str).tolist()),
             "metrics": pa.array(rows["metrics"].astype(str).tolist()),
             "thresholds": pa.array(rows["thresholds"].astype(str).tolist()),
-            "year": pa.array(rows["year"].to_numpy(dtype=np.int16)),
+            "computed_at": pa.array([now] * len(rows), pa.timestamp("us")),
         }
     )
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     cluster_json = json.dumps(
         {k: [list(m) for m in v] for k, v in clusters.items()}, sort_keys=True
     )
+    options = flag_options(rules, clusters)
+    stored = [y for _, y in list_tables(con, dataset)]
+    years = arrow.column("year").to_numpy()
+    out: dict[int, int] = {}
     with transaction(con):
-        run_sql(
-            con, "DELETE FROM facts.lockin_flags WHERE dataset = ?", [dataset], obj="lockin_flags"
-        )
-        con.register("_gvc_flags", arrow)
-        try:
-            run_sql(
+        for y in stored:
+            part = arrow.filter(years == y).drop_columns(["year"])
+            out[y] = ledger.write_result(
                 con,
-                "INSERT INTO facts.lockin_flags SELECT ?::VARCHAR, year, node, cluster, flag, "
-                "flagged, score, reasons, metrics::JSON, thresholds::JSON, ? FROM _gvc_flags",
-                [dataset, now],
-                obj="facts.lockin_flags",
+                dataset,
+                y,
+                result="flags",
+                kind="flags",
+                tables={"lockin_flags": part},
+                options=options,
+                depends_on_years=flag_years(rules, y, stored),
+                producer="flags",
             )
-        finally:
-            con.unregister("_gvc_flags")
         run_sql(
             con,
             "INSERT INTO lockin_rules VALUES (?, ?, ?, ?::JSON)",
             [dataset, now, rules_toml(rules), cluster_json],
             obj="lockin_rules",
         )
+    return out
 
 
 def latest_year(con: duckdb.DuckDBPyConnection, dataset: str) -> int:

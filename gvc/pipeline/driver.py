@@ -13,7 +13,8 @@ Only the driver opens the store. Per run:
 
 Events (``on_event``) are plain dicts, one per happening, for the CLI's progress display or
 JSON log: ``run_started``, ``unit_skipped``, ``unit_started`` (handed to the executor),
-``unit_finished``, ``unit_failed``, ``run_finished``.
+``unit_finished``, ``unit_failed``, ``flags_finished`` / ``flags_failed`` (the ``[flags]`` of
+the pipeline file, after the units), ``run_finished``.
 """
 
 from __future__ import annotations
@@ -174,6 +175,8 @@ def run_pipeline(
                 ex = make_executor(spec_str)
                 summary.executor = ex.name
                 _run_units(con, cfg, run_id, ex, todo, summary, emit)
+            if cfg.flags is not None:
+                _flags(con, cfg, decisions, summary, emit)
         finally:
             if ex is not None:
                 ex.close()
@@ -191,6 +194,37 @@ def run_pipeline(
         }
     )
     return summary
+
+
+def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> None:
+    """The pipeline's ``[flags]``: lock-in flags of each dataset, from the stored embeddedness
+    of every year, unless fresh in the ledger for these rules and clusters
+    (:func:`gvc.lockin.flags.ensure_flags`); a failure is recorded like a unit's."""
+    from gvc.lockin.flags import ensure_flags
+
+    assert cfg.flags is not None
+    for dataset in dict.fromkeys(d.spec.dataset for d in decisions):
+        t0 = time.perf_counter()
+        try:
+            rows = ensure_flags(
+                con, dataset, rules=cfg.flags["rules"], clusters=cfg.flags.get("clusters")
+            )
+        except GVCError as exc:
+            msg = f"flags: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            summary.failed.append((dataset, 0, msg, exc.exit_code))
+            log.warning("%s flags failed: %s", dataset, msg)
+            emit({"event": "flags_failed", "dataset": dataset, "error": msg})
+            continue
+        emit(
+            {
+                "event": "flags_finished",
+                "dataset": dataset,
+                "years": len(rows),
+                "rows": sum(rows.values()),
+                "seconds": round(time.perf_counter() - t0, 3),
+                "up_to_date": not rows,
+            }
+        )
 
 
 def _unit_event(event: str, spec: UnitSpec, **kw: Any) -> Event:

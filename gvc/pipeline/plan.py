@@ -111,10 +111,11 @@ def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:
     from gvc.ingestion.prepare import identity_options
 
     chains = tuple(cfg.chains)
-    steps = resolve_steps(cfg.steps, chains=chains)
-    hashes = {s.name: s.options_hash for s in steps}
     out: dict[tuple[str, int], UnitSpec] = {}
     for src in cfg.sources:
+        names = [n for n in cfg.steps if not n.startswith("chain:")] + ["chains"]
+        steps = resolve_steps(names, chains=chains, dataset=src.dataset)
+        hashes = {s.name: s.options_hash for s in steps}
         opts = identity_options(HarmoniseOptions(**src.harmonise))
         for path in src.paths:
             for y in _years(src, path):

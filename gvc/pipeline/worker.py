@@ -121,7 +121,7 @@ def process_unit(spec: UnitSpec) -> UnitResult:
                 "the plan); run again"
             )
         facts = input_fact_tables(prep.table)
-        steps = resolve_steps(spec.steps, chains=spec.chains)
+        steps = resolve_steps(spec.steps, chains=spec.chains, dataset=spec.dataset)
         results = compute_steps(Derived(prep.table), steps)
         dims = dimension_tables(prep.table)
 

@@ -112,8 +112,8 @@ def test_world_final_use_share_as_published(db):
     # Antras & Chor (2018), p. 12: 0.526 (1995) and 0.486 (2011), three decimals
     assert abs(w.loc[1995, "final_use_share"] - 0.526) <= 0.0005
     assert abs(w.loc[2011, "final_use_share"] - 0.486) <= 0.0005
-    # closed world (every row's correction defined in 2008 and 2011): F/GO = VA/GO, U = D
-    for y in (2008, 2011):
+    # closed world (every country's correction is defined): F/GO = VA/GO, U = D
+    for y in YEARS:
         assert_allclose(w.loc[y, "final_use_share"], w.loc[y, "value_added_share"], rtol=1e-12)
         assert_allclose(w.loc[y, "upstreamness"], w.loc[y, "downstreamness"], rtol=1e-12)
 

@@ -120,6 +120,11 @@ def cmd_audit(a: argparse.Namespace) -> int:
 def cmd_tables(a: argparse.Namespace) -> int:
     from gvc import api
 
+    if a.objects:
+        from gvc.catalog.objects import sql_objects
+
+        _print_frame(sql_objects(short=a.format == "table"), a.format)
+        return 0
     _print_frame(
         api.query(
             "SELECT dataset, year, format, n_countries, n_sectors, value_added_definition, "
@@ -173,13 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("run", parents=[common], help="compute indicators for stored tables")
+    from gvc.catalog.objects import STEPS_EPILOG, StepsHelpFormatter
+
+    s = sub.add_parser(
+        "run",
+        parents=[common],
+        help="compute indicators for stored tables",
+        epilog=STEPS_EPILOG,
+        formatter_class=StepsHelpFormatter,
+    )
     s.add_argument("--dataset")
     s.add_argument("--year", type=int)
     s.add_argument(
         "--steps",
-        help="comma-separated steps (default: core,wwz,kww,bm,tiva,participation; "
-        "also wwz_third and the embeddedness steps)",
+        help="comma-separated steps (default: the ones marked * below)",
     )
     s.add_argument("--force", action="store_true", help="recompute steps that are up to date")
     s.set_defaults(func=cmd_run)
@@ -197,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("tables", parents=[common], help="list the ingested tables")
     s.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    s.add_argument(
+        "--objects", action="store_true", help="list the SQL views, macros and audits instead"
+    )
     s.set_defaults(func=cmd_tables)
 
     s = sub.add_parser("demo", parents=[common], help="ingest the embedded WIOD 2013 and report")

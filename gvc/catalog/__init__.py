@@ -8,7 +8,9 @@ package is what gvc keeps in it:
 * :mod:`gvc.catalog.tables`: input tables (identity, ``tables`` row, dimensions, deletion),
   one implementation for ``gvc ingest`` and the pipelines;
 * :mod:`gvc.catalog.ledger`: one row per stored result, the only way results are written,
-  removed, invalidated or checked for freshness.
+  removed, invalidated or checked for freshness;
+* :mod:`gvc.catalog.objects`: what can be computed and queried (the steps with their tables
+  and views, the SQL objects), for ``gvc run --help`` and ``gvc tables --objects``.
 
 >>> from gvc.catalog import open_store                      # doctest: +SKIP
 >>> with open_store("gvc.duckdb", read_only=True) as con:   # doctest: +SKIP

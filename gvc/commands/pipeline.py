@@ -122,8 +122,7 @@ def _plain(e: dict) -> str | None:
         if e["up_to_date"]:
             return f"flags    {e['dataset']}: up to date"
         return (
-            f"flags    {e['dataset']}: {e['years']} years, {e['rows']:,} rows, "
-            f"{e['seconds']:.2f} s"
+            f"flags    {e['dataset']}: {e['years']} years, {e['rows']:,} rows, {e['seconds']:.2f} s"
         )
     if kind == "flags_failed":
         return f"failed   {e['dataset']} flags: {e['error']}"

@@ -17,7 +17,11 @@ from gvc.indicators import core, decomposition, participation
 from gvc.indicators.step import Step
 
 #: modules that define ``STEPS: dict[str, Step]`` of their own (merged below)
-EXTRA_STEP_MODULES: tuple[str, ...] = ("gvc.lockin.steps",)
+EXTRA_STEP_MODULES: tuple[str, ...] = (
+    "gvc.lockin.steps",
+    "gvc.indicators.positions",
+    "gvc.indicators.final_output",
+)
 
 STEPS: dict[str, Step] = {
     "core": Step(

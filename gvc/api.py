@@ -116,12 +116,12 @@ def run(
     *,
     db: str | os.PathLike | None = None,
     dataset: str | None = None,
-    year: int | None = None,
+    year: int | Iterable[int] | None = None,
     steps: Iterable[str] = DEFAULT_STEPS,
     progress: Progress | None = None,
     force: bool = False,
 ) -> list[tuple[str, int, dict[str, int]]]:
-    """Compute indicator ``steps`` for the stored tables (all, one dataset, or one year).
+    """Compute indicator ``steps`` for the stored tables (all, one dataset, some years).
 
     Steps already up to date are skipped unless ``force``.
     """

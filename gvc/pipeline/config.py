@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -96,7 +97,7 @@ class PipelineConfig:
     chains: tuple[dict[str, Any], ...] = ()
     flags: dict[str, Any] | None = None
 
-    def with_db(self, db: str | Path | None) -> PipelineConfig:
+    def with_db(self, db: str | os.PathLike | None) -> PipelineConfig:
         """The same pipeline writing to another store (``--db``); an implicit parquet root
         follows the store."""
         if db is None:
@@ -113,7 +114,7 @@ def default_parquet_root(db: Path) -> Path:
     return db.with_name(db.stem + "_parquet")
 
 
-def load_config(path: str | Path) -> PipelineConfig:
+def load_config(path: str | os.PathLike) -> PipelineConfig:
     """Parse and check a pipeline TOML file.
 
     Raises

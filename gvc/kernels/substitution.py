@@ -87,8 +87,8 @@ def substitution_change(
     Parameters
     ----------
     A : (n, n) input coefficients. Y : (n, G) final demand by destination country.
-    x : (n,) outputs that decide which home industries exist (``x > 0``) and value what is
-        moved or left (the baseline model outputs).
+    x : (n,) the table's gross output: decides which home industries exist (``x > 0``) and
+        values what is moved or left.
     G, N : countries and sectors.
     country : home country position ``c``. sectors : (k,) sector positions of the cluster.
     origins : country positions whose exports are substituted (default: all but ``c``).

@@ -163,37 +163,36 @@ def extraction_change(
         return LeontiefChange.make(n, cols=idx, dcols=dcols, rows=idx, drows=drows, dy=full_dy)
     if variant in ("cross_border_exports", "cross_border_imports", "cross_border_both"):
         foreign = c[:, None] != c[None, :]
-        dy = np.zeros(n)
+        cut_final = np.zeros((n, G), dtype=bool)  # final sales removed, each cell once
         cols = rows = dcols = drows = None
         if variant != "cross_border_exports":
             cols = idx
             dcols = -A[:, idx] * foreign[:, idx]
             if final_imports:
-                dy -= _final_imports_of(Y, S, G, N)
+                cut_final |= _final_imports_of(S, G, N)
         if variant != "cross_border_imports":
             rows = idx
             drows = -A[idx, :] * foreign[idx, :]
             if cols is not None:
                 drows[:, idx] = 0.0  # S-to-S cross-border links: already in dcols
             if final_exports:
-                fx = Y[idx].copy()
-                fx[np.arange(idx.size), c[idx]] = 0.0
-                dy[idx] -= fx.sum(axis=1)
+                cut_final[idx] |= c[idx, None] != np.arange(G)[None, :]
+        dy = -(Y * cut_final).sum(axis=1)
         return LeontiefChange.make(n, cols=cols, dcols=dcols, rows=rows, drows=drows, dy=dy)
     raise InputError(f"unknown Leontief extraction variant {variant!r}; known: {VARIANTS}")
 
 
-def _final_imports_of(Y: np.ndarray, S: np.ndarray, G: int, N: int) -> np.ndarray:
-    """(n,) final imports of S's products by S's countries: ``Y[i, c]``, ``c(i) != c``."""
+def _final_imports_of(S: np.ndarray, G: int, N: int) -> np.ndarray:
+    """(n, G) mask of the final imports of S's products by S's countries: ``Y[i, c]`` with
+    ``c`` a country of S, ``c(i) != c`` and ``i`` of a sector S has in ``c``."""
     n = G * N
     c = country_of(G, N)
     sec = np.arange(n) % N
-    out = np.zeros(n)
+    out = np.zeros((n, G), dtype=bool)
     for country in np.unique(c[S]):
         sectors = np.zeros(N, dtype=bool)
         sectors[sec[S & (c == country)]] = True
-        rows = (c != country) & sectors[sec]
-        out[rows] += Y[rows, country]
+        out[(c != country) & sectors[sec], country] = True
     return out
 
 

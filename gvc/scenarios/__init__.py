@@ -3,7 +3,7 @@
 Modules, one job each: :mod:`~gvc.scenarios.definitions` (read, validate and hash a
 definition), :mod:`~gvc.scenarios.compute` (points, units on an executor, result frames; with
 :mod:`~gvc.scenarios.compute_substitution` and :mod:`~gvc.scenarios.compute_sda`),
-:mod:`~gvc.scenarios.store` (every store read and write), :mod:`~gvc.scenarios.report` (text)
+:mod:`~gvc.scenarios.store` (every store read and write), :mod:`~gvc.scenarios.reporting` (text)
 and :mod:`~gvc.scenarios.plots` (charts); :mod:`~gvc.scenarios.api` holds the functions the
 CLI calls, re-exported here (loaded on first use). The maths is in the kernels
 :mod:`gvc.kernels.rank_update`, :mod:`~gvc.kernels.extraction`,
@@ -24,7 +24,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name == "format_report":
-        from gvc.scenarios.report import format_report
+        from gvc.scenarios.reporting import format_report
 
         return format_report
     raise AttributeError(f"module 'gvc.scenarios' has no attribute {name!r}")

@@ -159,7 +159,7 @@ def report(
     year: int | None = None,
     db: Db = None,
 ):
-    """Read a computed scenario's results (:class:`gvc.scenarios.report.ScenarioReport`).
+    """Read a computed scenario's results (:class:`gvc.scenarios.reporting.ScenarioReport`).
 
     ``year`` defaults to the latest computed year.
 
@@ -168,7 +168,7 @@ def report(
     SchemaError
         unknown dataset or scenario, or no results (for ``year``).
     """
-    from gvc.scenarios.report import read_report
+    from gvc.scenarios.reporting import read_report
     from gvc.scenarios.store import check_dataset
     from gvc.store import open_store
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from gvc.errors import InputError
-from gvc.scenarios.report import ScenarioReport, gains_losses
+from gvc.scenarios.reporting import ScenarioReport, gains_losses
 
 log = logging.getLogger(__name__)
 

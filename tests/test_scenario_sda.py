@@ -58,8 +58,11 @@ def test_average_of_24_orderings_is_the_shapley_value(vals):
     a0, a1, b0, b1, c0, c1, d0, d1 = vals
 
     def f(m):
-        a, b, c, d = (a1 if m[0] else a0), (b1 if m[1] else b0), (c1 if m[2] else c0), (
-            d1 if m[3] else d0
+        a, b, c, d = (
+            (a1 if m[0] else a0),
+            (b1 if m[1] else b0),
+            (c1 if m[2] else c0),
+            (d1 if m[3] else d0),
         )
         return np.array([a * b * c * d + a * c, b / (1 + d)])
 

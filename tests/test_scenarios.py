@@ -90,8 +90,11 @@ def test_definition_toml_round_trip_and_hash():
 
 
 def test_points_of_grid_and_each_node():
-    d = _def(kind="import_substitution", each_node={"countries": "all", "sectors": ["S0"]},
-             theta=[0.5, 1.0])
+    d = _def(
+        kind="import_substitution",
+        each_node={"countries": "all", "sectors": ["S0"]},
+        theta=[0.5, 1.0],
+    )
     pts = C.points_of(d, ("C0", "C1"), ("S0", "S1"))
     assert [p.label for p in pts] == ["C0:S0@0.5", "C0:S0@1", "C1:S0@0.5", "C1:S0@1"]
     single = _def(kind="demand_shock", country="C0", change=-0.3)
@@ -106,14 +109,23 @@ def test_points_of_grid_and_each_node():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize(
     "variant",
-    ["backward_full", "backward_keep_within", "forward_leontief", "total_cut_links",
-     "total_isolate", "total_delete", "cross_border_exports", "cross_border_imports",
-     "cross_border_both"],
+    [
+        "backward_full",
+        "backward_keep_within",
+        "forward_leontief",
+        "total_cut_links",
+        "total_isolate",
+        "total_delete",
+        "cross_border_exports",
+        "cross_border_imports",
+        "cross_border_both",
+    ],
 )
 def test_extraction_frames_equal_explicit_route(seed, variant):
     t, _, _ = random_table(seed, 3, 3)
-    d = _def(kind="extraction", variant=variant, nodes=[["C1", "S0"], ["C1", "S2"]],
-             final_imports=True)
+    d = _def(
+        kind="extraction", variant=variant, nodes=[["C1", "S0"], ["C1", "S2"]], final_imports=True
+    )
     res, derived = _run(d, t)
     S = {1 * 3 + 0, 1 * 3 + 2}
     A1, Y1 = explicit_extraction(t, S, variant, final_imports=True)
@@ -133,8 +145,13 @@ def test_extraction_frames_equal_explicit_route(seed, variant):
 
 def test_substitution_frames_equal_explicit_route_and_theta_zero_is_exact():
     t, _, _ = random_table(8, 3, 3, zero_share=0.0)
-    d = _def(kind="import_substitution", country="C2", sectors=["S0", "S1"],
-             theta=[0.0, 0.7], final_imports=True)
+    d = _def(
+        kind="import_substitution",
+        country="C2",
+        sectors=["S0", "S1"],
+        theta=[0.0, 0.7],
+        final_imports=True,
+    )
     res, derived = _run(d, t)
     A1, Y1 = explicit_substitution(t, 2, [0, 1], 0.7, final_imports=True)
     x1 = solve(A1, Y1.sum(axis=1))
@@ -150,11 +167,11 @@ def test_substitution_frames_equal_explicit_route_and_theta_zero_is_exact():
     flags = res.flags[res.flags["point"] == "@0"]
     assert (flags["baseline_flagged"] == flags["scenario_flagged"]).all()
     # home gain = sum of partners' losses (world value added conserved)
-    cva = res.countries[(res.countries["measure"] == "value_added")
-                        & (res.countries["point"] == "@0.7")]
+    cva = res.countries[
+        (res.countries["measure"] == "value_added") & (res.countries["point"] == "@0.7")
+    ]
     home = cva[cva["country"] == "C2"]["delta"].sum()
-    assert abs(home + cva[cva["country"] != "C2"]["delta"].sum()) <= 1e-12 * cva[
-        "baseline"].sum()
+    assert abs(home + cva[cva["country"] != "C2"]["delta"].sum()) <= 1e-12 * cva["baseline"].sum()
     det = json.loads(res.points.set_index("point").loc["@0.7", "details"])
     assert det["country"] == "C2" and det["not_substituted_inputs"] == 0.0
 
@@ -170,8 +187,9 @@ def test_closed_cluster_flag_equals_lockin_rule_on_changed_table():
     x1 = solve(A1, Y1.sum(axis=1))
     t1 = IOTable(t.countries, t.sectors, ("F",), A1 * x1[None, :], Y1, x1, derived.v * x1)
     gb = node_metrics(t1.Z, t1.Y, x1, t1.va, 3, 2)["gvc_backward"]
-    want = closed_cluster_flags(t1, {"C1": [("C1", "S0"), ("C1", "S1")]}, dataset="t",
-                                year=0, gvc_backward=gb).iloc[0]
+    want = closed_cluster_flags(
+        t1, {"C1": [("C1", "S0"), ("C1", "S1")]}, dataset="t", year=0, gvc_backward=gb
+    ).iloc[0]
     got = res.flags[res.flags["flag"] == "closed_cluster"].iloc[0]
     assert got["scenario_flagged"] == want["flagged"]
     assert got["scenario_score"] == pytest.approx(want["score"], rel=1e-9)
@@ -188,15 +206,16 @@ def test_node_flags_equal_lockin_on_changed_table():
     A1, Y1 = explicit_substitution(t, 3, [1], 1.0)
     x1 = solve(A1, Y1.sum(axis=1))
     t1 = IOTable(t.countries, t.sectors, ("F",), A1 * x1[None, :], Y1, x1, derived.v * x1)
-    want = lockin_flags(node_metrics_frame(t1, dataset="t", year=0),
-                        flags=["closed_national_chain", "focal_structure"])
+    want = lockin_flags(
+        node_metrics_frame(t1, dataset="t", year=0),
+        flags=["closed_national_chain", "focal_structure"],
+    )
     want = want[(want["country"] == "C3") & (want["sector"] == "S1")].set_index("flag")
     got = res.flags[res.flags["flag"] != "closed_cluster"].set_index("flag")
     assert set(got.index) == {"closed_national_chain", "focal_structure"}
     for f in got.index:
         assert got.loc[f, "scenario_flagged"] == want.loc[f, "flagged"]
-        np.testing.assert_allclose(got.loc[f, "scenario_score"], want.loc[f, "score"],
-                                   rtol=1e-9)
+        np.testing.assert_allclose(got.loc[f, "scenario_score"], want.loc[f, "score"], rtol=1e-9)
 
 
 @pytest.mark.parametrize("kind", ["demand_shock", "primary_input_shock", "mixed"])
@@ -228,16 +247,26 @@ def db(tmp_path):
     t1, _, _ = random_table(22, 3, 2, zero_share=0.0, self_share=0.0)
     with open_store(path) as con:
         for year, t in ((2000, t0), (2001, t1)):
-            load_table(con, t, dataset="t", year=year,
-                       provenance=provenance(file_sha256=f"{year:064d}"))
+            load_table(
+                con, t, dataset="t", year=year, provenance=provenance(file_sha256=f"{year:064d}")
+            )
     return str(path)
 
 
 def test_store_run_report_freshness(db, tmp_path):
     from gvc import scenarios
 
-    d = scenarios.define({"name": "sub", "dataset": "t", "kind": "import_substitution",
-                          "country": "C1", "sectors": ["S0"], "theta": [0.5, 1.0]}, db=db)
+    d = scenarios.define(
+        {
+            "name": "sub",
+            "dataset": "t",
+            "kind": "import_substitution",
+            "country": "C1",
+            "sectors": ["S0"],
+            "theta": [0.5, 1.0],
+        },
+        db=db,
+    )
     done = scenarios.run("sub", dataset="t", db=db)
     assert [y for y, _ in done] == [2000, 2001]
     with open_store(db) as con:
@@ -247,8 +276,7 @@ def test_store_run_report_freshness(db, tmp_path):
         assert json.loads(run["definition_json"])["kind"] == "import_substitution"
         st = con.execute("SELECT fresh FROM scenario_status").fetchall()
         assert all(r[0] for r in st)
-        gl = con.execute(
-            "SELECT * FROM scenario_gains_losses('t', 'sub', 2001, '@1')").df()
+        gl = con.execute("SELECT * FROM scenario_gains_losses('t', 'sub', 2001, '@1')").df()
         assert gl["delta"].iloc[0] > 0 and abs(gl["delta"].sum()) < 1e-9 * gl["baseline"].sum()
         assert con.execute("SELECT count(*) FROM audit_scenario_va_conserved").fetchone()[0] == 0
         # the input table changes: results are stale
@@ -262,8 +290,17 @@ def test_store_run_report_freshness(db, tmp_path):
     png = scenarios.plot(rep, tmp_path / "g.png", point="@1")
     assert open(png, "rb").read(4) == b"\x89PNG"
     # a changed definition deletes the old results
-    scenarios.define({"name": "sub", "dataset": "t", "kind": "import_substitution",
-                      "country": "C1", "sectors": ["S0"], "theta": 0.2}, db=db)
+    scenarios.define(
+        {
+            "name": "sub",
+            "dataset": "t",
+            "kind": "import_substitution",
+            "country": "C1",
+            "sectors": ["S0"],
+            "theta": 0.2,
+        },
+        db=db,
+    )
     with pytest.raises(SchemaError, match="no results"):
         scenarios.report("sub", dataset="t", db=db)
 
@@ -271,8 +308,9 @@ def test_store_run_report_freshness(db, tmp_path):
 def test_sda_in_store(db, tmp_path):
     from gvc import scenarios
 
-    scenarios.define({"name": "d", "dataset": "t", "kind": "sda", "year_from": 2000,
-                      "year_to": 2001}, db=db)
+    scenarios.define(
+        {"name": "d", "dataset": "t", "kind": "sda", "year_from": 2000, "year_to": 2001}, db=db
+    )
     scenarios.run("d", dataset="t", db=db)
     with open_store(db) as con:
         assert con.execute("SELECT count(*) FROM audit_scenario_sda_sums").fetchone()[0] == 0
@@ -282,27 +320,35 @@ def test_sda_in_store(db, tmp_path):
     assert rep.base_year == 2000 and "fd_level" in scenarios.format_report(rep)
     assert scenarios.plot(rep, tmp_path / "sda.svg").endswith("sda.svg")
     with pytest.raises(SchemaError, match="no table for 1999"):
-        scenarios.define({"name": "e", "dataset": "t", "kind": "sda", "year_from": 1999,
-                          "year_to": 2001}, db=db)
+        scenarios.define(
+            {"name": "e", "dataset": "t", "kind": "sda", "year_from": 1999, "year_to": 2001}, db=db
+        )
 
 
 def test_unknown_labels_and_dataset(db):
     from gvc import scenarios
 
     with pytest.raises(InputError, match="unknown sector 'S9'"):
-        scenarios.define({"name": "x", "dataset": "t", "kind": "extraction",
-                          "country": "C0", "sectors": ["S9"]}, db=db)
+        scenarios.define(
+            {"name": "x", "dataset": "t", "kind": "extraction", "country": "C0", "sectors": ["S9"]},
+            db=db,
+        )
     with pytest.raises(SchemaError, match="not in the store"):
-        scenarios.define({"name": "x", "dataset": "nope", "kind": "extraction",
-                          "country": "C0"}, db=db)
+        scenarios.define(
+            {"name": "x", "dataset": "nope", "kind": "extraction", "country": "C0"}, db=db
+        )
     with pytest.raises(SchemaError, match="no scenario 'x'"):
         scenarios.run("x", dataset="t", db=db)
 
 
 def test_process_executor_gives_the_same_results():
     t, _, _ = random_table(30, 3, 2, zero_share=0.0)
-    d = _def(kind="import_substitution", each_node={"countries": "all", "sectors": "all"},
-             theta=[0.5, 1.0], node_flags=False)
+    d = _def(
+        kind="import_substitution",
+        each_node={"countries": "all", "sectors": "all"},
+        theta=[0.5, 1.0],
+        node_flags=False,
+    )
     derived = Derived(t)
     a = C.compute_year(d, derived, executor="local")
     b = C.compute_year(d, derived, executor="local:2")
@@ -332,15 +378,35 @@ def test_cli_define_run_report_list(db, tmp_path, capsys):
     f.write_text('name = "cap"\ndataset = "t"\nkind = "mixed"\ncountry = "C2"\nchange = -0.3\n')
     assert main(["scenario", "define", "--file", str(f), "--db", db]) == 0
     assert "defined scenario cap (mixed)" in capsys.readouterr().out
-    assert main(["scenario", "define", "shock", "--dataset", "t", "--kind", "demand_shock",
-                 "--param", "country=C0", "--param", 'sectors=["S1"]', "--param",
-                 "change=-0.3", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "scenario",
+                "define",
+                "shock",
+                "--dataset",
+                "t",
+                "--kind",
+                "demand_shock",
+                "--param",
+                "country=C0",
+                "--param",
+                'sectors=["S1"]',
+                "--param",
+                "change=-0.3",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["scenario", "run", "cap", "--dataset", "t", "--year", "2001", "--db", db]) == 0
     assert "computed scenario cap t 2001" in capsys.readouterr().out
     png = tmp_path / "c.png"
-    assert main(["scenario", "report", "cap", "--dataset", "t", "--plot", str(png), "--db",
-                 db]) == 0
+    assert (
+        main(["scenario", "report", "cap", "--dataset", "t", "--plot", str(png), "--db", db]) == 0
+    )
     out = capsys.readouterr().out
     assert "scenario cap (mixed)" in out and png.exists()
     assert main(["scenario", "list", "--dataset", "t", "--db", db]) == 0
@@ -348,5 +414,4 @@ def test_cli_define_run_report_list(db, tmp_path, capsys):
     assert "cap" in out and "shock" in out
     assert main(["scenario", "run", "nope", "--dataset", "t", "--db", db]) == 3
     assert "no scenario 'nope'" in capsys.readouterr().err
-    assert main(["scenario", "define", "--file", str(tmp_path / "missing.toml"), "--db",
-                 db]) == 2
+    assert main(["scenario", "define", "--file", str(tmp_path / "missing.toml"), "--db", db]) == 2

@@ -111,19 +111,17 @@ def baseline(
     """The per-table pieces (two matrix-vector products with ``B`` and one with ``A``)."""
     n = G * N
     c = country_of(G, N)
-    own = c[:, None] == np.arange(G)[None, :]
     y = Y.sum(axis=1)
     yD = Y[np.arange(n), c]
     yx = y - yD
     vL = local_apply_left(v, L)
     u0 = foreign_apply_left(vL, A, Ad)
-    del own
     return Baseline(A, B, L, Ad, v, Y, x0, G, N, vL, u0, yx, B @ yx, yD, yx)
 
 
 def _rows_times_foreign(base: Baseline, R: np.ndarray, X: np.ndarray) -> np.ndarray:
     """``A^F[R, :] @ X`` for rows R of one country and X (n, m)."""
-    G, N = base.G, base.N
+    N = base.N
     cR = R[0] // N
     out = base.A[R, :] @ X
     out -= base.A[np.ix_(R, np.arange(cR * N, (cR + 1) * N))] @ X[cR * N : (cR + 1) * N]
@@ -169,7 +167,7 @@ def cluster_metrics_after(
     ----------
     Wang, Wei, Yu & Zhu (2017a); Muradov (2016); see the module docstring.
     """
-    A, B, L, v, Y = base.A, base.B, base.L, base.v, base.Y
+    A, B, L, v = base.A, base.B, base.L, base.v
     G, N = base.G, base.N
     n = G * N
     countries = np.asarray(countries, dtype=np.intp)
@@ -193,21 +191,21 @@ def cluster_metrics_after(
     AJ = A[Jflat, :].reshape(S, k, n)
     AFJ = AJ.copy()
     for s in range(S):  # zero the domestic block of each cluster's rows
-        c = countries[s]
-        AFJ[s, :, c * N : (c + 1) * N] = 0.0
+        cs = int(countries[s])
+        AFJ[s, :, cs * N : (cs + 1) * N] = 0.0
 
     out_fwd = np.empty((S, T, k))
     out_vd = np.empty((S, T, k))
     out_vrt = np.empty((S, T, k))
     out_back = np.empty((S, T, k))
     Bh = np.einsum("skn,stn->stk", P, X1)  # (B A^F x1)_J, completed below
-    for c in np.unique(countries):
+    for c in (int(x) for x in np.unique(countries)):
         sc = np.flatnonzero(countries == c)
         R = np.arange(c * N, (c + 1) * N)
         Lc = L[c]
         h = _rows_times_foreign(base, R, X1[sc].reshape(-1, n).T)  # (N, |sc| T)
         h = h.T.reshape(sc.size, T, N)
-        for q, s in enumerate(sc):
+        for q, s in enumerate(sc.tolist()):
             J = cols[s]
             jl = J - c * N
             Dc = D[s][R, :]  # (N, k) domestic part
@@ -258,13 +256,11 @@ def cluster_metrics_after(
     # exports, foreign inputs, intra-cluster flows
     DF = D.copy()
     for s in range(S):
-        c = countries[s]
-        DF[s, c * N : (c + 1) * N, :] = 0.0
+        cs = int(countries[s])
+        DF[s, cs * N : (cs + 1) * N, :] = 0.0
     E1 = np.einsum("skn,stn->stk", AFJ, X1) + base.yx[cols][:, None, :]
     colsum = A[:, Jflat].sum(axis=0).reshape(S, k)
-    fin0 = np.stack(
-        [A[:, cols[s]][c_node != countries[s]].sum(axis=0) for s in range(S)]
-    )  # (S, k)
+    fin0 = np.stack([A[:, cols[s]][c_node != countries[s]].sum(axis=0) for s in range(S)])  # (S, k)
     fin1 = fin0[:, None, :] + thetas[None, :, None] * DF.sum(axis=1)[:, None, :]
     DJ = D[sidx[:, None], cols, :]  # (S, k, k): rows J of D
     AJJ = A[cols[:, :, None], cols[:, None, :]]  # (S, k, k)

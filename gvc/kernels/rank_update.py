@@ -47,7 +47,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg as sla
 
 from gvc.errors import InputError, NumericalError
 from gvc.kernels.leontief import leontief_solve

@@ -10,8 +10,8 @@
   S's output and theirs. The Ghosh model's known limits apply: with fixed allocation
   coefficients a buyer's output moves with one supplier's deliveries while its other inputs
   stay as they were, as if inputs were perfect substitutes (Oosterhaven 1988's implausibility
-  critique); Dietzenbacher (1997) reads the model as a price model instead. Value added of the result is ``v x1`` at the baseline ratios ``v``, like
-  every scenario here.
+  critique); Dietzenbacher (1997) reads the model as a price model instead. Value added of
+  the result is ``v x1`` at the baseline ratios ``v``, like every scenario here.
 * **Mixed model** (Miller & Blair's mixed endogenous/exogenous model): the outputs of the
   nodes X are fixed at ``x0_X (1 + phi)`` (a supply cap when ``phi < 0``) and the final demand
   of every other node is kept; the final demand of X becomes endogenous. From

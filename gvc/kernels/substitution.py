@@ -162,9 +162,7 @@ def substitution_change(
         dy[country * N : (country + 1) * N] += per_product
         moved_final = per_product
         left_final = (imp * (fin & ~made[sec])).reshape(G, N).sum(axis=0)
-    return Substitution(
-        country, cols, D, dy, left_inputs, left_final, moved_inputs, moved_final
-    )
+    return Substitution(country, cols, D, dy, left_inputs, left_final, moved_inputs, moved_final)
 
 
 def _mask(positions: np.ndarray, size: int, what: str) -> np.ndarray:

@@ -27,7 +27,6 @@ import pandas as pd
 
 from gvc.errors import GVCError, InputError
 from gvc.indicators.derived import Derived
-from gvc.kernels.blocks import country_of
 from gvc.kernels.extraction import extraction_change, ghosh_forward_extraction
 from gvc.kernels.rank_update import LeontiefChange, leontief_update
 from gvc.kernels.shocks import bloc_change, demand_shock_change, mixed_model, primary_input_shock

@@ -53,9 +53,7 @@ def compute_sda(d: ScenarioDef, d0: Derived, d1: Derived) -> pd.DataFrame:
     """
     t0, t1 = d0.table, d1.table
     if t0.countries != t1.countries or t0.sectors != t1.sectors:
-        raise InputError(
-            f"scenario {d.name!r}: the two years have different countries or sectors"
-        )
+        raise InputError(f"scenario {d.name!r}: the two years have different countries or sectors")
     G, N, n = t0.G, t0.N, t0.n
     y0, y1 = _year(d0), _year(d1)
     level, method = d.params["level"], d.params["method"]

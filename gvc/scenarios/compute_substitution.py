@@ -100,7 +100,7 @@ def substitution_points(d: ScenarioDef, derived: Derived, points: Sequence[Point
     by_k: dict[int, list[Cluster]] = {}
     for cl in clusters:
         by_k.setdefault(subs[cl].cols.size, []).append(cl)
-    for k, group in by_k.items():
+    for group in by_k.values():
         cols = np.stack([subs[c].cols for c in group])
         D = np.stack([subs[c].D for c in group])
         dy = np.stack([subs[c].dy for c in group]) if final else None
@@ -260,9 +260,7 @@ def _node_flags(
     t = derived.table
     A1, B1 = changed if changed is not None else (derived.A, derived.B)
     x1 = derived.B @ derived.Y.sum(axis=1) + dx
-    table = IOTable(
-        t.countries, t.sectors, ("total",), A1 * x1[None, :], Y1, x1, derived.v * x1
-    )
+    table = IOTable(t.countries, t.sectors, ("total",), A1 * x1[None, :], Y1, x1, derived.v * x1)
     metrics = node_metrics_frame(table, dataset=d.dataset, year=0, B=B1)
     return lockin_flags(metrics, _rules(), flags=NODE_FLAGS)
 

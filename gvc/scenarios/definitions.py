@@ -63,8 +63,7 @@ KINDS: dict[str, dict[str, str]] = {
         "products (default false)",
     },
     "demand_shock": {
-        "change": "relative change of the final demand for S's products (-0.3 = -30 %), or a "
-        "list",
+        "change": "relative change of the final demand for S's products (-0.3 = -30 %), or a list",
         "destinations": "destination countries whose demand changes (default: all)",
     },
     "primary_input_shock": {
@@ -334,9 +333,13 @@ def _target(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Any], tuple[Cl
         return target, (_cluster(None, country, sectors),)
     if key == "nodes":
         nodes = doc["nodes"]
-        ok = isinstance(nodes, list) and nodes and all(
-            isinstance(m, list) and len(m) == 2 and all(isinstance(v, str) for v in m)
-            for m in nodes
+        ok = (
+            isinstance(nodes, list)
+            and nodes
+            and all(
+                isinstance(m, list) and len(m) == 2 and all(isinstance(v, str) for v in m)
+                for m in nodes
+            )
         )
         if not ok:
             raise InputError(f"scenario {name!r}: nodes must be a list of [country, sector]")

@@ -99,21 +99,14 @@ def plot_gains_losses(
             ha="left" if v >= 0 else "right",
             fontsize=8,
         )
-    ax.set_xlim(-1.25 * span if min(values, default=0) < 0 else 0, 1.25 * span)
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    ax.set_xlim(lo - (0.22 * span if lo < 0 else 0.04 * span), hi + 0.22 * span)
+    _thousands(ax)
     d = rep.definition
     what = f" {p}" if p else ""
     ax.set_title(f"{d.name}{what}: change in value added by country, {d.dataset} {rep.year}")
-    ax.set_xlabel(f"scenario minus baseline, {rep_unit(rep)}")
-    world = gl["delta"].sum()
-    ax.text(
-        0.99,
-        0.01,
-        f"world change {world:,.0f}",
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=8,
-    )
+    world = round(float(gl["delta"].sum())) or 0  # no "-0"
+    ax.set_xlabel(f"scenario minus baseline, {rep_unit(rep)}; world change {world:,.0f}")
     return _save(fig, path)
 
 
@@ -146,8 +139,16 @@ def plot_sda(rep: ScenarioReport, path: str | os.PathLike, *, top: int = 12) -> 
         f"({d.params['method']}, level {d.params['level']})"
     )
     ax.set_xlabel(f"change, {rep_unit(rep)}")
+    _thousands(ax)
     ax.legend(fontsize=8, loc="lower right")
     return _save(fig, path)
+
+
+def _thousands(ax) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def rep_unit(rep: ScenarioReport) -> str:

@@ -188,7 +188,9 @@ def format_report(rep: ScenarioReport, *, point: str | None = None, top: int = 1
         if left:
             lines.append(
                 "  left by product: "
-                + ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(left.items(), key=lambda kv: -kv[1]))
+                + ", ".join(
+                    f"{k} {_fmt(v)}" for k, v in sorted(left.items(), key=lambda kv: -kv[1])
+                )
             )
     show = gl.copy()
     for col in ("baseline", "scenario_value", "delta"):
@@ -207,6 +209,7 @@ def format_report(rep: ScenarioReport, *, point: str | None = None, top: int = 1
     fl = rep.flags[rep.flags["point"] == p]
     if len(fl):
         f2 = fl[["flag", "country", "sector", "baseline_flagged", "scenario_flagged"]].copy()
+        f2["sector"] = f2["sector"].fillna("(cluster)")
         f2["scenario_score"] = fl["scenario_score"].map(lambda v: _fmt(v, ".3f"))
         lines += ["", "lock-in flags before and after:", _table(f2)]
     other = {k: v for k, v in det.items() if k not in ("not_substituted_inputs_by_product",)}

@@ -55,9 +55,8 @@ def check_dataset(con: duckdb.DuckDBPyConnection, dataset: str) -> list[int]:
     ]
     if not years:
         have = [r[0] for r in run_sql(con, "SELECT DISTINCT dataset FROM tables").fetchall()]
-        raise SchemaError(
-            f"dataset {dataset!r} is not in the store (datasets: {', '.join(sorted(have)) or 'none'})"
-        )
+        listed = ", ".join(sorted(have)) or "none"
+        raise SchemaError(f"dataset {dataset!r} is not in the store (datasets: {listed})")
     return years
 
 
@@ -243,7 +242,9 @@ def write_year(
                 obj="scenario_sda",
             )
         for t, df in frames.items():
-            counts[t] = _insert(con, t, df, {"dataset": d.dataset, "scenario": d.name, "year": year})
+            counts[t] = _insert(
+                con, t, df, {"dataset": d.dataset, "scenario": d.name, "year": year}
+            )
         if result.sda is not None:
             counts["scenario_sda"] = _insert(
                 con,

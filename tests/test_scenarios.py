@@ -359,6 +359,7 @@ def test_process_executor_gives_the_same_results():
         )
 
 
+@pytest.mark.slow
 @pytest.mark.distributed
 def test_dask_executor_gives_the_same_results():
     pytest.importorskip("dask.distributed")

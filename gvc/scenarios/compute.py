@@ -30,7 +30,8 @@ from gvc.indicators.derived import Derived
 from gvc.kernels.extraction import extraction_change, ghosh_forward_extraction
 from gvc.kernels.rank_update import LeontiefChange, leontief_update
 from gvc.kernels.shocks import bloc_change, demand_shock_change, mixed_model, primary_input_shock
-from gvc.scenarios.definitions import Cluster, ScenarioDef, clusters_of
+from gvc.scenarios.definitions import ScenarioDef
+from gvc.scenarios.targets import Cluster, clusters_of
 
 log = logging.getLogger(__name__)
 

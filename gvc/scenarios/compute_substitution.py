@@ -47,7 +47,8 @@ from gvc.scenarios.compute import (
     _points_frame,
     level_frames,
 )
-from gvc.scenarios.definitions import Cluster, ScenarioDef
+from gvc.scenarios.definitions import ScenarioDef
+from gvc.scenarios.targets import Cluster
 from gvc.table import IOTable
 
 NODE_FLAGS = ("closed_national_chain", "focal_structure")

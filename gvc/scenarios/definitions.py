@@ -31,10 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,8 @@ from typing import Any
 from gvc.errors import InputError
 from gvc.kernels.extraction import VARIANTS
 from gvc.kernels.sda import LEVELS, METHODS
+from gvc.scenarios.fields import choice, is_int, numbers, opt_bool, opt_labels, req_str, to_toml
+from gvc.scenarios.targets import Cluster, parse_target
 
 DEFINITION_VERSION = 1
 """Version of the definition format; part of the hash."""
@@ -100,14 +101,6 @@ _VALUE_KEY = {
 
 
 @dataclass(frozen=True)
-class Cluster:
-    """One target node set: a label and ``(country, sector)`` members (sector None = all)."""
-
-    label: str
-    members: tuple[tuple[str, str | None], ...]
-
-
-@dataclass(frozen=True)
 class ScenarioDef:
     """A validated scenario definition (see the module docstring)."""
 
@@ -140,7 +133,7 @@ class ScenarioDef:
         if self.description:
             doc["description"] = self.description
         doc.update(self.params)
-        return _toml(doc)
+        return to_toml(doc)
 
     def to_json(self) -> str:
         """Canonical JSON of every field (sorted keys)."""
@@ -212,9 +205,9 @@ def parse(doc: Mapping[str, Any]) -> ScenarioDef:
     ((0.5, 1.0), 'RUS:c14')
     """
     doc = dict(doc)
-    name = _str(doc, "name")
-    dataset = _str(doc, "dataset")
-    kind = _str(doc, "kind")
+    name = req_str(doc, "name")
+    dataset = req_str(doc, "dataset")
+    kind = req_str(doc, "kind")
     if kind not in KINDS:
         raise InputError(f"unknown scenario kind {kind!r}; known: {', '.join(KINDS)}")
     allowed = _COMMON | set(KINDS[kind]) | (set(_TARGET_KEYS) if kind in _TARGETED else set())
@@ -228,7 +221,7 @@ def parse(doc: Mapping[str, Any]) -> ScenarioDef:
     if "years" in doc:
         raw = doc["years"]
         raw = [raw] if isinstance(raw, int) and not isinstance(raw, bool) else raw
-        if not isinstance(raw, list) or not raw or not all(_is_int(y) for y in raw):
+        if not isinstance(raw, list) or not raw or not all(is_int(y) for y in raw):
             raise InputError(f"scenario {name!r}: years must be an integer or a list of them")
         years = tuple(sorted(set(int(y) for y in raw)))
     description = doc.get("description", "")
@@ -237,10 +230,10 @@ def parse(doc: Mapping[str, Any]) -> ScenarioDef:
     params: dict[str, Any] = {}
     for key in ("store_nodes", "node_flags"):
         if key in doc:
-            params[key] = _bool(doc, key, name)
+            params[key] = opt_bool(doc, key, name)
     clusters: tuple[Cluster, ...] = ()
     if kind in _TARGETED:
-        target, clusters = _target(doc, name)
+        target, clusters = parse_target(doc, name)
         params["target"] = target
     p = _kind_params(kind, doc, name)
     params.update(p)
@@ -266,41 +259,41 @@ def _kind_params(kind: str, doc: Mapping[str, Any], name: str) -> dict[str, Any]
                 + ", ".join(VARIANTS)
             )
         p["variant"] = variant
-        p["final_exports"] = _bool(doc, "final_exports", name, True)
-        p["final_imports"] = _bool(doc, "final_imports", name, False)
+        p["final_exports"] = opt_bool(doc, "final_exports", name, True)
+        p["final_imports"] = opt_bool(doc, "final_imports", name, False)
     elif kind == "import_substitution":
-        p["theta"] = _values(doc, "theta", name, 1.0, lo=0.0, hi=1.0)
-        p["origins"] = _labels(doc, "origins", name)
-        p["products"] = _labels(doc, "products", name)
-        p["final_imports"] = _bool(doc, "final_imports", name, False)
+        p["theta"] = numbers(doc, "theta", name, 1.0, lo=0.0, hi=1.0)
+        p["origins"] = opt_labels(doc, "origins", name)
+        p["products"] = opt_labels(doc, "products", name)
+        p["final_imports"] = opt_bool(doc, "final_imports", name, False)
     elif kind in ("demand_shock", "primary_input_shock", "mixed"):
         if "change" not in doc:
             raise InputError(f"scenario {name!r} ({kind}): 'change' is required")
-        p["change"] = _values(doc, "change", name, None, lo=-1.0, hi=None)
+        p["change"] = numbers(doc, "change", name, None, lo=-1.0, hi=None)
         if kind == "demand_shock":
-            p["destinations"] = _labels(doc, "destinations", name)
+            p["destinations"] = opt_labels(doc, "destinations", name)
     elif kind == "bloc":
-        a = _labels(doc, "bloc_a", name)
+        a = opt_labels(doc, "bloc_a", name)
         if a is None:
             raise InputError(f"scenario {name!r} (bloc): 'bloc_a' is required")
-        b = _labels(doc, "bloc_b", name)
+        b = opt_labels(doc, "bloc_b", name)
         if b is not None and set(a) & set(b):
             raise InputError(f"scenario {name!r}: blocs overlap in {sorted(set(a) & set(b))[0]}")
         p.update(
             bloc_a=a,
             bloc_b=b,
-            final_trade=_bool(doc, "final_trade", name, False),
-            resource_at_home=_bool(doc, "resource_at_home", name, False),
+            final_trade=opt_bool(doc, "final_trade", name, False),
+            resource_at_home=opt_bool(doc, "resource_at_home", name, False),
         )
     elif kind == "sda":
         for key in ("year_from", "year_to"):
-            if not _is_int(doc.get(key)):
+            if not is_int(doc.get(key)):
                 raise InputError(f"scenario {name!r} (sda): '{key}' must be an integer year")
             p[key] = int(doc[key])
         if p["year_from"] == p["year_to"]:
             raise InputError(f"scenario {name!r} (sda): year_from equals year_to")
-        p["level"] = _choice(doc, "level", name, LEVELS, "destination")
-        p["method"] = _choice(doc, "method", name, METHODS, "orderings")
+        p["level"] = choice(doc, "level", name, LEVELS, "destination")
+        p["method"] = choice(doc, "method", name, METHODS, "orderings")
         measures = doc.get("measures", ["va_flows", "participation"])
         if isinstance(measures, str):
             measures = [measures]
@@ -314,219 +307,3 @@ def _kind_params(kind: str, doc: Mapping[str, Any], name: str) -> dict[str, Any]
             )
         p["measures"] = sorted(set(measures))
     return p
-
-
-def _target(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Any], tuple[Cluster, ...]]:
-    given = [k for k in ("country", "nodes", "clusters", "each_node") if k in doc]
-    if len(given) != 1:
-        raise InputError(
-            f"scenario {name!r}: give exactly one target: country (+ sectors), nodes, "
-            f"clusters or each_node (got {', '.join(given) or 'none'})"
-        )
-    if "sectors" in doc and given[0] != "country":
-        raise InputError(f"scenario {name!r}: 'sectors' goes with 'country'")
-    key = given[0]
-    if key == "country":
-        country = _str(doc, "country")
-        sectors = _labels(doc, "sectors", name)
-        target: dict[str, Any] = {"country": country, "sectors": sectors}
-        return target, (_cluster(None, country, sectors),)
-    if key == "nodes":
-        nodes = doc["nodes"]
-        ok = (
-            isinstance(nodes, list)
-            and nodes
-            and all(
-                isinstance(m, list) and len(m) == 2 and all(isinstance(v, str) for v in m)
-                for m in nodes
-            )
-        )
-        if not ok:
-            raise InputError(f"scenario {name!r}: nodes must be a list of [country, sector]")
-        members = tuple(dict.fromkeys((c, s) for c, s in nodes))
-        label = "+".join(f"{c}:{s}" for c, s in members)
-        return {"nodes": [list(m) for m in members]}, (Cluster(label, members),)
-    if key == "clusters":
-        raw = doc["clusters"]
-        if not isinstance(raw, list) or not raw:
-            raise InputError(f"scenario {name!r}: clusters must be a non-empty list of tables")
-        out, norm = [], []
-        for i, body in enumerate(raw):
-            if not isinstance(body, dict) or not set(body) <= {"name", "country", "sectors"}:
-                raise InputError(
-                    f"scenario {name!r}: clusters[{i}] takes keys name, country, sectors"
-                )
-            country = _str(body, "country")
-            sectors = _labels(body, "sectors", name)
-            label = body.get("name")
-            if label is not None and not isinstance(label, str):
-                raise InputError(f"scenario {name!r}: clusters[{i}].name must be a string")
-            out.append(_cluster(label, country, sectors))
-            norm.append({"name": label, "country": country, "sectors": sectors})
-        labels = [c.label for c in out]
-        if len(set(labels)) != len(labels):
-            raise InputError(f"scenario {name!r}: two clusters have the same label")
-        return {"clusters": norm}, tuple(out)
-    spec = doc["each_node"]
-    if not isinstance(spec, dict) or set(spec) != {"countries", "sectors"}:
-        raise InputError(f"scenario {name!r}: each_node takes countries and sectors")
-    norm_e = {}
-    for k in ("countries", "sectors"):
-        v = spec[k]
-        if v == "all":
-            norm_e[k] = "all"
-        elif isinstance(v, list) and v and all(isinstance(s, str) for s in v):
-            norm_e[k] = list(dict.fromkeys(v))
-        else:
-            raise InputError(f"scenario {name!r}: each_node.{k} must be 'all' or a list")
-    # expanded against the dataset's labels by expand_each_node
-    return {"each_node": norm_e}, ()
-
-
-def _cluster(label: str | None, country: str, sectors: list[str] | None) -> Cluster:
-    if sectors is None:
-        return Cluster(label or country, ((country, None),))
-    members = tuple((country, s) for s in sectors)
-    return Cluster(label or f"{country}:{'+'.join(sectors)}", members)
-
-
-def clusters_of(d: ScenarioDef, countries: Sequence[str], sectors: Sequence[str]) -> list[Cluster]:
-    """The target clusters of ``d`` with ``each_node`` expanded against the dataset's labels.
-
-    Raises
-    ------
-    InputError
-        a country or sector that is not in the dataset.
-    """
-    check_labels(d, countries, sectors)
-    target = d.params.get("target", {})
-    if "each_node" not in target:
-        return list(d.clusters)
-    e = target["each_node"]
-    cs = list(countries) if e["countries"] == "all" else e["countries"]
-    ss = list(sectors) if e["sectors"] == "all" else e["sectors"]
-    return [Cluster(f"{c}:{s}", ((c, s),)) for c in cs for s in ss]
-
-
-def check_labels(d: ScenarioDef, countries: Sequence[str], sectors: Sequence[str]) -> None:
-    """Raise :class:`InputError` when ``d`` names a country or sector the dataset lacks."""
-    cset, sset = set(countries), set(sectors)
-
-    def need(vals: Sequence[str] | None, known: set[str], what: str) -> None:
-        for v in vals or ():
-            if v not in known:
-                head = ", ".join(sorted(known)[:12]) + (" ..." if len(known) > 12 else "")
-                raise InputError(
-                    f"scenario {d.name!r}: unknown {what} {v!r} in dataset {d.dataset!r} "
-                    f"(known: {head})"
-                )
-
-    for cl in d.clusters:
-        need([c for c, _ in cl.members], cset, "country")
-        need([s for _, s in cl.members if s is not None], sset, "sector")
-    e = d.params.get("target", {}).get("each_node")
-    if e:
-        need(None if e["countries"] == "all" else e["countries"], cset, "country")
-        need(None if e["sectors"] == "all" else e["sectors"], sset, "sector")
-    for key in ("origins", "destinations", "bloc_a", "bloc_b"):
-        need(d.params.get(key), cset, "country")
-    need(d.params.get("products"), sset, "sector")
-
-
-# --------------------------------------------------------------------------- small validators
-
-
-def _str(doc: Mapping[str, Any], key: str) -> str:
-    v = doc.get(key)
-    if not isinstance(v, str) or not v.strip():
-        raise InputError(f"scenario definition: '{key}' must be a non-empty string")
-    return v.strip()
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _bool(doc: Mapping[str, Any], key: str, name: str, default: bool | None = None) -> bool:
-    if key not in doc:
-        assert default is not None
-        return default
-    v = doc[key]
-    if not isinstance(v, bool):
-        raise InputError(f"scenario {name!r}: {key} must be true or false, got {v!r}")
-    return v
-
-
-def _labels(doc: Mapping[str, Any], key: str, name: str) -> list[str] | None:
-    if key not in doc or doc[key] is None:
-        return None
-    v = doc[key]
-    if isinstance(v, str):
-        v = [v]
-    if not isinstance(v, list) or not v or not all(isinstance(s, str) and s for s in v):
-        raise InputError(f"scenario {name!r}: {key} must be a non-empty list of codes")
-    return list(dict.fromkeys(v))
-
-
-def _values(
-    doc: Mapping[str, Any],
-    key: str,
-    name: str,
-    default: float | None,
-    *,
-    lo: float | None,
-    hi: float | None,
-) -> list[float]:
-    raw = doc.get(key, default)
-    vals = raw if isinstance(raw, list) else [raw]
-    out = []
-    for v in vals:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise InputError(f"scenario {name!r}: {key} must be a number or a list, got {v!r}")
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
-            raise InputError(f"scenario {name!r}: {key} = {v} is out of range {rng}")
-        out.append(float(v))
-    if not out:
-        raise InputError(f"scenario {name!r}: {key} is an empty list")
-    return list(dict.fromkeys(out))
-
-
-def _choice(
-    doc: Mapping[str, Any], key: str, name: str, choices: Sequence[str], default: str
-) -> str:
-    v = doc.get(key, default)
-    if v not in choices:
-        raise InputError(f"scenario {name!r}: {key} must be one of {', '.join(choices)}")
-    return str(v)
-
-
-def _toml(doc: Mapping[str, Any]) -> str:
-    """Flat TOML writer for the definition's own value types (str, bool, number, lists,
-    inline tables, None skipped)."""
-
-    def val(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, int | float):
-            return repr(v)
-        if isinstance(v, str):
-            return json.dumps(v)
-        if isinstance(v, list):
-            return "[" + ", ".join(val(x) for x in v) + "]"
-        if isinstance(v, dict):
-            inner = ", ".join(f"{k} = {val(x)}" for k, x in v.items() if x is not None)
-            return "{" + inner + "}"
-        raise InputError(f"cannot write {v!r} as TOML")
-
-    lines = []
-    for k, v in doc.items():
-        if v is None:
-            continue
-        if k == "target":
-            for tk, tv in v.items():
-                if tv is not None:
-                    lines.append(f"{tk} = {val(tv)}")
-            continue
-        lines.append(f"{k} = {val(v)}")
-    return "\n".join(lines) + "\n"

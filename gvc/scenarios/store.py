@@ -21,7 +21,8 @@ import pandas as pd
 from gvc.errors import SchemaError
 from gvc.paths import queries_dir
 from gvc.scenarios.compute import YearResult
-from gvc.scenarios.definitions import ScenarioDef, check_labels, parse
+from gvc.scenarios.definitions import ScenarioDef, parse
+from gvc.scenarios.targets import check_labels
 from gvc.store import fetch_one, run_sql, transaction
 
 log = logging.getLogger(__name__)

@@ -155,7 +155,8 @@ def format_report(rep: ScenarioReport, *, point: str | None = None, top: int = 1
     det = json.loads(prow["details"].iloc[0]) if isinstance(prow["details"].iloc[0], str) else {}
     r = prow.iloc[0]
     lines.append(
-        f"point {p!r}: cluster {r['cluster']}, value {r['value']}, model {r['model']}, "
+        f"point {p!r}: cluster {r['cluster'] or '-'}, value {_fmt(r['value'], 'g')}, "
+        f"model {r['model']}, "
         f"method {r['method']} (rank {r['rank']})"
     )
     gl = gains_losses(rep, p)

@@ -1,6 +1,6 @@
 -- name: audit_scenario_sda_sums
 -- kind: audit
--- depends_on: scenario_schema
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda
 -- grain: dataset, scenario, measure, node, country, destination
 -- doc: Must return zero rows. The four structural-decomposition terms add up to the change
 -- doc: (scenario_value - baseline), to 1e-9 of the larger level plus 1e-9.

@@ -1,6 +1,6 @@
 -- name: audit_scenario_va_conserved
 -- kind: audit
--- depends_on: scenario_schema, tables
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda, tables
 -- grain: dataset, scenario, year, point
 -- doc: Must return zero rows. Import substitution keeps the column sums of A, so on a table
 -- doc: whose value added is the residual x - 1'Z, world value added is conserved: the country

@@ -1,6 +1,6 @@
 -- name: scenario_country_deltas
 -- kind: view
--- depends_on: scenario_schema
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda
 -- grain: dataset, scenario, year, point, country, measure
 -- doc: Scenario results by country (output, value added at baseline value-added coefficients,
 -- doc: final demand) with the relative change; delta = scenario_value - baseline, so a loss is

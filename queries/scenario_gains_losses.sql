@@ -1,6 +1,6 @@
 -- name: scenario_gains_losses
 -- kind: macro
--- depends_on: scenario_schema
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda
 -- grain: country
 -- doc: Value-added gains and losses by country of one scenario point, largest gains first:
 -- doc: SELECT * FROM scenario_gains_losses('wiod2013', 'rus_c14', 2011, '').

@@ -1,6 +1,6 @@
 -- name: scenario_node_deltas
 -- kind: view
--- depends_on: scenario_schema, nodes
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda, nodes
 -- grain: dataset, scenario, year, point, country, sector, measure
 -- doc: Scenario results by node with country and sector labels (rows exist for single
 -- doc: scenarios and small grids; grids above 100 points store them only with store_nodes = true).

@@ -1,6 +1,6 @@
 -- name: scenario_sda_countries
 -- kind: view
--- depends_on: scenario_schema
+-- depends_on: scenario_schema, scenario_points, scenario_nodes, scenario_countries, scenario_clusters, scenario_flags, scenario_sda
 -- grain: dataset, scenario, year_from, year_to, measure, country, destination
 -- doc: Structural decomposition aggregated to countries: va_flows by origin and destination
 -- doc: country, the WWYZ terms (V_D, V_RT, V_GVC_S, V_GVC_C) by origin country, the

@@ -234,3 +234,40 @@ def test_pipeline_schedules_a_chain_and_flags(tmp_path, monkeypatch):
     # a second run has nothing to do
     s = run_pipeline(toml)
     assert s.done == [] and len(s.skipped) == 2
+
+
+def test_replacing_a_table_removes_scenarios_that_read_it(store):
+    from gvc import scenarios
+
+    tmp, db = store
+    scenarios.define(
+        {
+            "name": "shock",
+            "dataset": "d",
+            "kind": "demand_shock",
+            "country": "CHN",
+            "sectors": ["S1"],
+            "change": -0.3,
+        },
+        db=db,
+    )
+    scenarios.define(
+        {"name": "sda", "dataset": "d", "kind": "sda", "year_from": 2010, "year_to": 2011}, db=db
+    )
+    scenarios.run("shock", dataset="d", db=db)
+    scenarios.run("sda", dataset="d", db=db)
+    assert {(2010, "scenario:shock"), (2011, "scenario:shock"), (2011, "scenario:sda")} <= results(
+        db
+    )
+    write_long(table(9), 2010, tmp / "t_2010.parquet")
+    assert (
+        main(["ingest", str(tmp / "t_2010.parquet"), "--dataset", "d", "--replace", "--db", db])
+        == 0
+    )
+    have = results(db)
+    # the sda of 2011 read 2010: gone with it; the 2011 shock read only 2011: kept
+    assert (2011, "scenario:shock") in have
+    assert (2010, "scenario:shock") not in have and (2011, "scenario:sda") not in have
+    assert rows_of(db, "SELECT count(*) FROM facts.scenario_sda") == 0
+    with pytest.raises(SchemaError, match="has no results; run 'gvc scenario run sda"):
+        scenarios.report("sda", dataset="d", year=2011, db=db)

@@ -19,13 +19,13 @@ from scenario_tables import (
     solve,
 )
 
+from gvc.catalog import open_store
 from gvc.cli import main
 from gvc.errors import InputError, SchemaError
 from gvc.indicators.derived import Derived
 from gvc.ingestion.load import load_table
 from gvc.scenarios import compute as C
 from gvc.scenarios.definitions import parse
-from gvc.store import open_store
 
 BASE = {"dataset": "t"}
 
@@ -270,25 +270,35 @@ def test_store_run_report_freshness(db, tmp_path):
     done = scenarios.run("sub", dataset="t", db=db)
     assert [y for y, _ in done] == [2000, 2001]
     with open_store(db) as con:
-        run = con.execute("SELECT * FROM scenario_runs WHERE year = 2001").df().iloc[0]
-        assert run["definition_hash"] == d.hash
-        assert run["input_sha256"] == f"{2001:064d}"
-        assert json.loads(run["definition_json"])["kind"] == "import_substitution"
+        from gvc.catalog import ledger
+
+        e = ledger.entries(con, "t", 2001, "scenario:sub")[0]
+        assert e.kind == "scenario" and e.scope == {"scenario": "sub"}
+        assert e.input_sha256 == ledger.table_sha256(con, "t", 2001)
+        opts = json.loads(
+            con.execute(
+                "SELECT options FROM ledger WHERE year = 2001 AND result = 'scenario:sub'"
+            ).fetchone()[0]
+        )
+        assert opts["hash"] == d.hash and opts["definition"]["kind"] == "import_substitution"
         st = con.execute("SELECT fresh FROM scenario_status").fetchall()
         assert all(r[0] for r in st)
         gl = con.execute("SELECT * FROM scenario_gains_losses('t', 'sub', 2001, '@1')").df()
         assert gl["delta"].iloc[0] > 0 and abs(gl["delta"].sum()) < 1e-9 * gl["baseline"].sum()
         assert con.execute("SELECT count(*) FROM audit_scenario_va_conserved").fetchone()[0] == 0
-        # the input table changes: results are stale
-        con.execute("UPDATE tables SET file_sha256 = 'x' WHERE year = 2001")
+        # the input table's identity changes behind gvc's back: the results are not current
+        con.execute("UPDATE tables SET table_sha256 = 'x' WHERE year = 2001")
         st = dict(con.execute("SELECT year, fresh FROM scenario_status").fetchall())
         assert st == {2000: True, 2001: False}
-    rep = scenarios.report("sub", dataset="t", year=2001, db=db)
-    assert not rep.fresh
+    rep = scenarios.report("sub", dataset="t", year=2000, db=db)
+    assert rep.fresh
     text = scenarios.format_report(rep, point="@1")
-    assert "STALE" in text and "home C1" in text and "cluster C1:S0 before and after" in text
+    assert "current" in text and "home C1" in text and "cluster C1:S0 before and after" in text
     png = scenarios.plot(rep, tmp_path / "g.png", point="@1")
     assert open(png, "rb").read(4) == b"\x89PNG"
+    # a report never shows results that are not current
+    with pytest.raises(SchemaError, match="2001 stale: input changed"):
+        scenarios.report("sub", dataset="t", year=2001, db=db)
     # a changed definition deletes the old results
     scenarios.define(
         {
@@ -378,7 +388,7 @@ def test_cli_define_run_report_list(db, tmp_path, capsys):
     f = tmp_path / "s.toml"
     f.write_text('name = "cap"\ndataset = "t"\nkind = "mixed"\ncountry = "C2"\nchange = -0.3\n')
     assert main(["scenario", "define", "--file", str(f), "--db", db]) == 0
-    assert "defined scenario cap (mixed)" in capsys.readouterr().out
+    assert "defined scenario cap (mixed)" in capsys.readouterr().err
     assert (
         main(
             [
@@ -403,7 +413,8 @@ def test_cli_define_run_report_list(db, tmp_path, capsys):
     )
     capsys.readouterr()
     assert main(["scenario", "run", "cap", "--dataset", "t", "--year", "2001", "--db", db]) == 0
-    assert "computed scenario cap t 2001" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "scenario_countries" in out and "2001" in out
     png = tmp_path / "c.png"
     assert (
         main(["scenario", "report", "cap", "--dataset", "t", "--plot", str(png), "--db", db]) == 0

@@ -9,6 +9,7 @@ import argparse
 import tomllib
 from typing import Any
 
+from gvc.commands.output import Progress, Report, add_output_options, emit, frame, status
 from gvc.errors import InputError
 
 
@@ -53,6 +54,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="a definition key, e.g. --param country=RUS --param 'sectors=[\"c14\"]' "
         "(repeatable; overrides the file)",
     )
+    add_output_options(s)
     s.set_defaults(func=_define)
 
     s = ssub.add_parser("run", parents=[common], help="compute a defined scenario")
@@ -64,6 +66,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         default="local",
         help="local (default), local:N, dask, dask:N or dask:ADDRESS for the grid's units",
     )
+    add_output_options(s)
     s.set_defaults(func=_run)
 
     s = ssub.add_parser("report", parents=[common], help="print a scenario's results")
@@ -73,10 +76,12 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--point", help="grid point label (default: a summary of all points)")
     s.add_argument("--top", type=int, default=10, help="countries listed (default 10)")
     s.add_argument("--plot", help="write the gains-and-losses chart to this .png/.svg/.pdf")
+    add_output_options(s)
     s.set_defaults(func=_report)
 
     s = ssub.add_parser("list", parents=[common], help="the scenarios defined for a dataset")
     s.add_argument("--dataset", required=True)
+    add_output_options(s)
     s.set_defaults(func=_list)
 
 
@@ -91,13 +96,17 @@ def _define(a: argparse.Namespace) -> int:
         d = scenarios.define(a.file, db=a.db, **params)
     else:
         d = scenarios.define(params, db=a.db)
-    print(f"defined scenario {d.name} ({d.kind}) on {d.dataset}; definition hash {d.hash[:12]}")
+    status(f"defined scenario {d.name} ({d.kind}) on {d.dataset}; definition hash {d.hash[:12]}")
+    emit(
+        frame([(d.name, d.dataset, d.kind, d.hash)], ["scenario", "dataset", "kind", "hash"]),
+        a.format,
+        a.output,
+    )
     return 0
 
 
 def _run(a: argparse.Namespace) -> int:
     from gvc import scenarios
-    from gvc.cli import _Progress
 
     done = scenarios.run(
         a.name,
@@ -105,13 +114,10 @@ def _run(a: argparse.Namespace) -> int:
         years=a.year,
         executor=a.executor,
         db=a.db,
-        progress=_Progress(),
+        progress=Progress(),
     )
-    for year, counts in done:
-        print(
-            f"computed scenario {a.name} {a.dataset} {year}: "
-            + ", ".join(f"{t} ({n:,} rows)" for t, n in counts.items() if n)
-        )
+    rows = [(a.name, year, t, n) for year, counts in done for t, n in counts.items() if n]
+    emit(frame(rows, ["scenario", "year", "table", "rows"]), a.format, a.output)
     return 0
 
 
@@ -119,20 +125,20 @@ def _report(a: argparse.Namespace) -> int:
     from gvc import scenarios
 
     rep = scenarios.report(a.name, dataset=a.dataset, year=a.year, db=a.db)
-    print(scenarios.format_report(rep, point=a.point, top=a.top))
+    out = Report(text=scenarios.format_report(rep, point=a.point, top=a.top))
+    out.add("points", rep.points).add("countries", rep.countries).add("clusters", rep.clusters)
+    out.add("flags", rep.flags)
+    if len(rep.sda):
+        out.add("sda", rep.sda)
+    emit(out, a.format, a.output)
     if a.plot:
-        out = scenarios.plot(rep, a.plot, point=a.point, top=a.top)
-        print(f"\nwrote {out}")
+        path = scenarios.plot(rep, a.plot, point=a.point, top=a.top)
+        status(f"wrote {path}")
     return 0
 
 
 def _list(a: argparse.Namespace) -> int:
     from gvc import scenarios
-    from gvc.cli import _print_frame
 
-    df = scenarios.list_scenarios(dataset=a.dataset, db=a.db)
-    if df.empty:
-        print(f"(no scenarios defined for {a.dataset})")
-    else:
-        _print_frame(df)
+    emit(scenarios.list_scenarios(dataset=a.dataset, db=a.db), a.format, a.output)
     return 0

@@ -112,8 +112,9 @@ def resolve_steps(
     return list(out.values())
 
 
-FAMILY_DDL_MODULES: tuple[str, ...] = ("gvc.chains.steps",)
-"""Modules whose ``FACTS_DDL`` holds the tables of steps made per definition (``chain:<name>``)."""
+FAMILY_DDL_MODULES: tuple[str, ...] = ("gvc.chains.steps", "gvc.scenarios.tables")
+"""Modules whose ``FACTS_DDL`` holds the tables of results made per definition
+(``chain:<name>``, ``scenario:<name>``)."""
 
 
 def all_facts_ddl() -> list[str]:

@@ -44,8 +44,8 @@ def define(
     InputError
         an invalid definition or unknown labels. SchemaError: unknown dataset.
     """
+    from gvc.catalog import open_store
     from gvc.scenarios.store import save_definition
-    from gvc.store import open_store
 
     if isinstance(definition, ScenarioDef):
         d = definition if not overrides else parse({**_doc(definition), **overrides})
@@ -89,12 +89,12 @@ def run(
     SchemaError
         unknown dataset, scenario or year. InputError: bad executor spec.
     """
+    from gvc.catalog import open_store
     from gvc.indicators.derived import Derived
     from gvc.indicators.inputs import read_iotable
     from gvc.scenarios.compute import YearResult, _empty, compute_year
     from gvc.scenarios.compute_sda import compute_sda
     from gvc.scenarios.store import check_dataset, get_definition, write_year
-    from gvc.store import open_store
 
     out = []
     with open_store(db) as con:
@@ -109,7 +109,8 @@ def run(
             sda = compute_sda(
                 d, Derived(read_iotable(con, dataset, y0)), Derived(read_iotable(con, dataset, y1))
             )
-            res = YearResult(*(_empty([]) for _ in range(5)), sda=sda)
+            e = _empty([])
+            res = YearResult(nodes=e, countries=e, clusters=e, flags=e, points=e, sda=sda)
             counts = write_year(
                 con,
                 d,
@@ -144,8 +145,8 @@ def run(
 
 def list_scenarios(*, dataset: str, db: Db = None) -> pd.DataFrame:
     """The scenarios defined for ``dataset``: kind, hash, years computed, fresh, description."""
+    from gvc.catalog import open_store
     from gvc.scenarios.store import check_dataset, list_definitions
-    from gvc.store import open_store
 
     with open_store(db) as con:
         check_dataset(con, dataset)
@@ -168,9 +169,9 @@ def report(
     SchemaError
         unknown dataset or scenario, or no results (for ``year``).
     """
+    from gvc.catalog import open_store
     from gvc.scenarios.reporting import read_report
     from gvc.scenarios.store import check_dataset
-    from gvc.store import open_store
 
     with open_store(db) as con:
         check_dataset(con, dataset)

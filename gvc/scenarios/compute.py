@@ -224,7 +224,8 @@ def compute_points(d: ScenarioDef, derived: Derived, points: Sequence[Point]) ->
     any_dy = False
     x0 = x0_leontief
     for i, p in enumerate(points):
-        model, details = "leontief", {}
+        model = "leontief"
+        details: dict[str, Any] = {}
         change: LeontiefChange | None = None
         if d.kind == "extraction":
             mask = members_mask(p.cluster, t.countries, t.sectors)  # type: ignore[arg-type]

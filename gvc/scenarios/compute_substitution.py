@@ -76,7 +76,9 @@ def substitution_points(d: ScenarioDef, derived: Derived, points: Sequence[Point
     final = d.params["final_imports"]
 
     clusters = list(dict.fromkeys(p.cluster for p in points))  # type: ignore[misc]
-    thetas = np.array([0.0] + sorted({float(p.value) for p in points}))  # type: ignore[arg-type]
+    thetas: np.ndarray = np.array(
+        [0.0] + sorted({float(p.value) for p in points})  # type: ignore[arg-type]
+    )
     tpos = {th: i for i, th in enumerate(thetas)}
     subs = {}
     for cl in clusters:
@@ -98,7 +100,7 @@ def substitution_points(d: ScenarioDef, derived: Derived, points: Sequence[Point
     dx_of: dict[Any, np.ndarray] = {}
     cm_of: dict[Any, dict[str, np.ndarray]] = {}
     pieces: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
-    by_k: dict[int, list[Cluster]] = {}
+    by_k: dict[int, list[Any]] = {}
     for cl in clusters:
         by_k.setdefault(subs[cl].cols.size, []).append(cl)
     for group in by_k.values():
@@ -129,8 +131,8 @@ def substitution_points(d: ScenarioDef, derived: Derived, points: Sequence[Point
             dYs[i] = th * sub.dy
         cm = cm_of[cl]
         for m in CLUSTER_MEASURES:
-            b, s = float(cm[m][0]), float(cm[m][ti])
-            cluster_rows.append((p.label, cl.label, m, b, s, s - b))  # type: ignore[union-attr]
+            before, after = float(cm[m][0]), float(cm[m][ti])
+            cluster_rows.append((p.label, cl.label, m, before, after, after - before))  # type: ignore[union-attr]
         flag_parts.append(_closed_cluster_row(p, cl, t.countries[sub.country], cm, ti, rules))
         if base_flags is not None:
             BD, M = pieces[cl]

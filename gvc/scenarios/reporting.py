@@ -41,8 +41,15 @@ class ScenarioReport:
 def read_report(
     con: duckdb.DuckDBPyConnection, dataset: str, name: str, year: int | None
 ) -> ScenarioReport:
-    """Read the results of scenario ``name`` for ``year`` (default: latest computed)."""
-    from gvc.scenarios.store import get_definition, read_frame, runs
+    """Read the results of scenario ``name`` for ``year`` (default: latest computed).
+
+    Raises
+    ------
+    SchemaError
+        no results, or results that are not current (the definition changed, another gvc
+        version computed them): a report never shows old numbers.
+    """
+    from gvc.scenarios.store import get_definition, read_frame, require_fresh, runs
 
     d = get_definition(con, dataset, name)
     status = runs(con, dataset, name)
@@ -58,6 +65,7 @@ def read_report(
             f"scenario {name!r} has no results for {year} "
             f"(computed: {', '.join(str(y) for y in status['year'])})"
         )
+    require_fresh(con, d, [year])  # never report old numbers: missing or stale is an error
     row = status[status["year"] == year].iloc[0]
     base_year = None if pd.isna(row["base_year"]) else int(row["base_year"])
     key = [dataset, name, year]
@@ -121,7 +129,7 @@ def gains_losses(rep: ScenarioReport, point: str = "") -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def _fmt(x: float, spec: str = ",.1f") -> str:
+def _fmt(x: float | None, spec: str = ",.1f") -> str:
     return "-" if x is None or pd.isna(x) else format(x, spec)
 
 
@@ -137,8 +145,7 @@ def format_report(rep: ScenarioReport, *, point: str | None = None, top: int = 1
     lines = [
         f"scenario {d.name} ({d.kind}) on {d.dataset} {rep.year}"
         + (f" vs {rep.base_year}" if rep.base_year else ""),
-        f"definition hash {d.hash[:12]}; results "
-        + ("current" if rep.fresh else "STALE (definition or input table changed: run again)"),
+        f"definition hash {d.hash[:12]}; results " + ("current" if rep.fresh else "not current"),
     ]
     if d.description:
         lines.append(d.description)

@@ -1,10 +1,14 @@
-"""Every store read and write of the scenario package (tables in ``queries/scenario_schema.sql``).
+"""Every store read and write of the scenario package.
 
-Writes, each in one transaction: :func:`save_definition` (a definition replaces the one of the
-same name; if its hash changed, the old results go too) and :func:`write_year` (the results of
-one scenario and year replace the previous ones, together with their ``scenario_runs`` row:
-definition hash and JSON, the input table's sha256, gvc version, executor, timing). The view
-``scenario_status`` compares those with the stored definition and ``tables.file_sha256``.
+Definitions live in ``scenarios`` (``queries/scenario_schema.sql``); results in
+``facts.scenario_*`` (:mod:`gvc.scenarios.tables`), one results-ledger entry
+``scenario:<name>`` per ``(dataset, year)`` (:mod:`gvc.catalog.ledger`). Writes, each in one
+transaction: :func:`save_definition` (a definition replaces the one of the same name; if its
+hash changed, the old results go too) and :func:`write_year` (the results of one scenario and
+year replace the previous ones through :func:`gvc.catalog.ledger.write_result`, which records
+the definition and its hash, the input table's identity, the gvc version, the executor and the
+timing; an sda result depends on both its years). The view ``scenario_status`` reads the ledger;
+:func:`require_fresh` refuses to report results that are not current.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from gvc.catalog import ledger
 from gvc.errors import SchemaError
-from gvc.paths import queries_dir
 from gvc.scenarios.compute import YearResult
 from gvc.scenarios.definitions import ScenarioDef, parse
 from gvc.scenarios.targets import check_labels
@@ -34,16 +38,16 @@ RESULT_TABLES = (
     "scenario_clusters",
     "scenario_flags",
 )
-ALL_RESULT_TABLES = (*RESULT_TABLES, "scenario_sda", "scenario_runs")
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the scenario tables if missing (``queries/scenario_schema.sql``)."""
-    from gvc.sql import parse_sql_file
+def result_name(name: str) -> str:
+    """The ledger result of scenario ``name``."""
+    return f"scenario:{name}"
 
-    body = parse_sql_file(queries_dir() / "scenario_schema.sql").body
-    with transaction(con):
-        run_sql(con, body, obj="queries/scenario_schema.sql")
+
+def ledger_options(d: ScenarioDef) -> dict[str, Any]:
+    """What the ledger records as a scenario result's options: its definition and hash."""
+    return {"definition": json.loads(d.to_json()), "hash": d.hash}
 
 
 def check_dataset(con: duckdb.DuckDBPyConnection, dataset: str) -> list[int]:
@@ -79,16 +83,6 @@ def labels(con: duckdb.DuckDBPyConnection, dataset: str) -> tuple[list[str], lis
     return out[0], out[1]
 
 
-def input_sha256(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> str:
-    """``tables.file_sha256`` of ``(dataset, year)``."""
-    row = fetch_one(
-        con, "SELECT file_sha256 FROM tables WHERE dataset = ? AND year = ?", [dataset, year]
-    )
-    if row is None:
-        raise SchemaError(f"dataset {dataset!r} has no table for {year}")
-    return str(row[0])
-
-
 def save_definition(con: duckdb.DuckDBPyConnection, d: ScenarioDef) -> bool:
     """Store ``d`` (replacing a definition of the same name); returns True if it changed.
 
@@ -101,7 +95,6 @@ def save_definition(con: duckdb.DuckDBPyConnection, d: ScenarioDef) -> bool:
     SchemaError
         unknown dataset. InputError: unknown labels, or sda years that are not stored.
     """
-    ensure_tables(con)
     years = check_dataset(con, d.dataset)
     countries, sectors = labels(con, d.dataset)
     check_labels(d, countries, sectors)
@@ -121,13 +114,7 @@ def save_definition(con: duckdb.DuckDBPyConnection, d: ScenarioDef) -> bool:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with transaction(con):
         if old is not None and changed:
-            for t in ALL_RESULT_TABLES:
-                run_sql(
-                    con,
-                    f"DELETE FROM {t} WHERE dataset = ? AND scenario = ?",
-                    [d.dataset, d.name],
-                    obj=t,
-                )
+            ledger.remove_results(con, d.dataset, result_name(d.name), None)
         run_sql(
             con,
             "INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
@@ -156,7 +143,6 @@ def get_definition(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> S
     SchemaError
         no such scenario.
     """
-    ensure_tables(con)
     row = fetch_one(
         con,
         "SELECT definition_toml FROM scenarios WHERE dataset = ? AND scenario = ?",
@@ -173,7 +159,6 @@ def get_definition(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> S
 
 def definition_names(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
     """Names of the scenarios defined for ``dataset``."""
-    ensure_tables(con)
     return [
         r[0]
         for r in run_sql(
@@ -185,7 +170,6 @@ def definition_names(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
 def list_definitions(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
     """One row per scenario of ``dataset``: kind, description, years computed and whether
     all of them are fresh (view ``scenario_status``)."""
-    ensure_tables(con)
     return run_sql(
         con,
         "SELECT s.scenario, s.kind, left(s.definition_hash, 12) AS hash, "
@@ -209,98 +193,51 @@ def write_year(
     seconds: float,
     base_year: int | None = None,
 ) -> dict[str, int]:
-    """Replace the results of ``(d, year)`` with ``result`` in one transaction.
+    """Replace the results of ``(d, year)`` with ``result`` in one transaction, as the ledger
+    result ``scenario:<name>`` (depending on ``base_year`` too for sda). Returns
+    ``{table: rows written}``."""
+    import pyarrow as pa
 
-    The ``scenario_runs`` row records the definition (hash and JSON) and the sha256 of the
-    input table(s) read now from ``tables``. Returns ``{table: rows written}``.
-    """
-    from gvc import __version__
-
-    sha = input_sha256(con, d.dataset, year)
-    base_sha = input_sha256(con, d.dataset, base_year) if base_year is not None else None
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    counts: dict[str, int] = {}
-    frames: dict[str, pd.DataFrame] = {
+    frames: dict[str, pd.DataFrame | None] = {
         "scenario_points": result.points,
         "scenario_nodes": result.nodes,
         "scenario_countries": result.countries,
         "scenario_clusters": result.clusters,
         "scenario_flags": result.flags,
     }
-    with transaction(con):
-        for t in RESULT_TABLES:
-            run_sql(
-                con,
-                f"DELETE FROM {t} WHERE dataset = ? AND scenario = ? AND year = ?",
-                [d.dataset, d.name, year],
-                obj=t,
-            )
-        if d.kind == "sda":
-            run_sql(
-                con,
-                "DELETE FROM scenario_sda WHERE dataset = ? AND scenario = ? AND year_to = ?",
-                [d.dataset, d.name, year],
-                obj="scenario_sda",
-            )
-        for t, df in frames.items():
-            counts[t] = _insert(
-                con, t, df, {"dataset": d.dataset, "scenario": d.name, "year": year}
-            )
-        if result.sda is not None:
-            counts["scenario_sda"] = _insert(
-                con,
-                "scenario_sda",
-                result.sda,
-                {
-                    "dataset": d.dataset,
-                    "scenario": d.name,
-                    "year_from": base_year,
-                    "year_to": year,
-                },
-            )
-        run_sql(
-            con,
-            "INSERT OR REPLACE INTO scenario_runs VALUES "
-            "(?, ?, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                d.dataset,
-                d.name,
-                year,
-                base_year,
-                d.hash,
-                d.to_json(),
-                sha,
-                base_sha,
-                __version__,
-                executor,
-                int(len(result.points)) if len(result.points) else 1,
-                float(seconds),
-                now,
-            ],
-            obj="scenario_runs",
-        )
-    return counts
+    if result.sda is not None:
+        frames["scenario_sda"] = result.sda.assign(year_from=base_year, year_to=year)
+    tables = {
+        t: pa.Table.from_pandas(df, preserve_index=False)
+        for t, df in frames.items()
+        if df is not None and len(df)
+    }
+    ledger.write_result(
+        con,
+        d.dataset,
+        year,
+        result=result_name(d.name),
+        kind="scenario",
+        tables=tables,
+        options=ledger_options(d),
+        scope={"scenario": d.name},
+        depends_on_years=[base_year] if base_year is not None else None,
+        seconds=float(seconds),
+        producer=f"scenario ({executor})",
+    )
+    return {t: tab.num_rows for t, tab in tables.items()}
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, keys: dict[str, Any]
-) -> int:
-    if df is None or len(df) == 0:
-        return 0
-    cols = [r[0] for r in run_sql(con, f"DESCRIBE {table}", obj=table).fetchall()]
-    body = df.copy()
-    for k, v in keys.items():
-        body[k] = v
-    name = f"_gvc_{table}"
-    con.register(name, body)
-    try:
-        select = ", ".join(
-            f"{c}::JSON" if (table == "scenario_points" and c == "details") else c for c in cols
-        )
-        run_sql(con, f"INSERT INTO {table} SELECT {select} FROM {name}", obj=table)
-    finally:
-        con.unregister(name)
-    return len(df)
+def require_fresh(con: duckdb.DuckDBPyConnection, d: ScenarioDef, years: list[int]) -> None:
+    """Raise :class:`SchemaError` unless the results of ``d`` for ``years`` are current."""
+    ledger.require_fresh(
+        con,
+        d.dataset,
+        years,
+        result_name(d.name),
+        ledger.options_hash(ledger_options(d)),
+        f"run 'gvc scenario run {d.name} --dataset {d.dataset}'",
+    )
 
 
 def read_frame(
@@ -312,10 +249,10 @@ def read_frame(
 
 def runs(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> pd.DataFrame:
     """``scenario_status`` rows of one scenario (years computed and whether fresh)."""
-    ensure_tables(con)
     return run_sql(
         con,
-        "SELECT year, base_year, points, computed_at, definition_current, input_current, fresh "
+        "SELECT year, base_year, points, computed_at, definition_current, input_current, "
+        "version_current, fresh "
         "FROM scenario_status WHERE dataset = ? AND scenario = ? ORDER BY year",
         [dataset, name],
         obj="scenario_status",

@@ -62,7 +62,8 @@ def parse_target(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Any], tup
         raw = doc["clusters"]
         if not isinstance(raw, list) or not raw:
             raise InputError(f"scenario {name!r}: clusters must be a non-empty list of tables")
-        out, norm = [], []
+        out: list[Cluster] = []
+        norm: list[dict[str, Any]] = []
         for i, body in enumerate(raw):
             if not isinstance(body, dict) or not set(body) <= {"name", "country", "sectors"}:
                 raise InputError(
@@ -70,11 +71,11 @@ def parse_target(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Any], tup
                 )
             country = req_str(body, "country")
             sectors = opt_labels(body, "sectors", name)
-            label = body.get("name")
-            if label is not None and not isinstance(label, str):
+            cname: str | None = body.get("name")
+            if cname is not None and not isinstance(cname, str):
                 raise InputError(f"scenario {name!r}: clusters[{i}].name must be a string")
-            out.append(_cluster(label, country, sectors))
-            norm.append({"name": label, "country": country, "sectors": sectors})
+            out.append(_cluster(cname, country, sectors))
+            norm.append({"name": cname, "country": country, "sectors": sectors})
         labels = [c.label for c in out]
         if len(set(labels)) != len(labels):
             raise InputError(f"scenario {name!r}: two clusters have the same label")
@@ -82,7 +83,7 @@ def parse_target(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Any], tup
     spec = doc["each_node"]
     if not isinstance(spec, dict) or set(spec) != {"countries", "sectors"}:
         raise InputError(f"scenario {name!r}: each_node takes countries and sectors")
-    norm_e = {}
+    norm_e: dict[str, Any] = {}
     for k in ("countries", "sectors"):
         v = spec[k]
         if v == "all":

@@ -1,0 +1,494 @@
+"""Link-based diagnostics of firm clusters: registry rule, focal structure, composition.
+
+Arrays only (numpy, scipy.sparse); no store, no labels. Vocabulary:
+
+* a **member row** is one ``(cluster, year, firm)`` membership; ``group[m]`` is the
+  cluster-year it belongs to (``0 .. n_groups - 1``). Callers give member rows sorted by
+  group (each group one contiguous block), so per-group maxima use ``reduceat``;
+* a **link** is one transaction ``supplier -> buyer`` of value ``v`` in one year; firms and
+  years are encoded together as ``key = year_index * n_firms + firm``;
+* an **intra-cluster link** of cluster-year ``g`` is a link whose supplier and buyer are
+  both members of ``g``. With overlapping clusters a link can be intra-cluster for several
+  groups; :func:`intra_links` returns one row per (link, group).
+
+Every per-group quantity is a ``bincount`` or ``reduceat`` over these arrays: no Python loop
+over firms, links or clusters. Formulas are in each function's docstring and in
+``docs/firms.md``.
+
+References
+----------
+Freeman, L. C. (1978), "Centrality in social networks: conceptual clarification", Social
+Networks 1(3), 215-239 (degree centralisation, eq. 3 with the star as the maximum).
+Wasserman, S. & Faust, K. (1994), Social Network Analysis, Cambridge UP, sec. 5.2.2
+(group degree centralisation ``C_D = sum_i (d* - d_i) / ((n - 1)(n - 2))``) and 4.2
+(density ``L / (n (n - 1) / 2)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from gvc.errors import InputError
+
+STRANDS = ("business", "science", "government")
+"""Triple-helix strands (Etzkowitz & Leydesdorff 2000), in the order of the strand codes."""
+
+STRAND_PAIRS = ("business_science", "business_government", "science_government")
+"""Unordered pairs of different strands, in the order of :func:`strand_link_values`."""
+
+
+# --------------------------------------------------------------------------------------------
+# group helpers
+
+
+def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """``out[g] = sum_{m: groups[m] = g} values[m]`` (float64)."""
+    return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=n_groups)
+
+
+def group_starts(groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Start of each group's block in ``groups`` (sorted, every group non-empty).
+
+    Raises
+    ------
+    InputError
+        ``groups`` is not sorted or a group has no row.
+    """
+    g = np.asarray(groups)
+    if len(g) and (np.any(np.diff(g) < 0) or g[0] < 0 or g[-1] >= n_groups):
+        raise InputError("member rows must be sorted by group, groups in 0 .. n_groups - 1")
+    counts = np.bincount(g, minlength=n_groups)
+    if np.any(counts == 0):
+        raise InputError("every group needs at least one member row")
+    return np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+
+
+def group_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Maximum of ``values`` over each contiguous group block (see :func:`group_starts`)."""
+    return np.maximum.reduceat(np.asarray(values, dtype=np.float64), starts)
+
+
+def group_argmax(values: np.ndarray, groups: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Row of the largest value in each group block; ties go to the first row of the block.
+
+    >>> group_argmax(np.array([1.0, 3.0, 3.0, 2.0]), np.array([0, 0, 0, 1]), np.array([0, 3]))
+    array([1, 3])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    top = group_max(v, starts)
+    rows = np.arange(len(v))
+    cand = np.where(v == top[groups], rows, len(v))
+    return np.minimum.reduceat(cand, starts)
+
+
+def distinct_per_group(groups: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Number of distinct non-negative ``codes`` in each group (negative codes: missing).
+
+    >>> distinct_per_group(np.array([0, 0, 0, 1]), np.array([5, 5, -1, 2]), 2)
+    array([1, 1])
+    """
+    ok = codes >= 0
+    key = np.unique(groups[ok].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes[ok])
+    if not len(key):
+        return np.zeros(n_groups, dtype=np.int64)
+    return np.bincount(key // (int(codes.max(initial=0)) + 1), minlength=n_groups)
+
+
+# --------------------------------------------------------------------------------------------
+# links -> intra-cluster links
+
+
+def intra_links(
+    supplier_key: np.ndarray,
+    buyer_key: np.ndarray,
+    member_key: np.ndarray,
+    member_group: np.ndarray,
+    n_keys: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Intra-cluster links: every (link, member row of the supplier, member row of the buyer)
+    with both member rows in the same group.
+
+    Link ``l`` is intra-cluster for group ``g`` when its supplier and its buyer (same year)
+    both have a member row in ``g``. Member rows are looked up through CSR pointers over the
+    dense keys, so a link costs O(1) when both firms belong to at most one cluster; links of
+    firms in several clusters take a sorted search.
+
+    Parameters
+    ----------
+    supplier_key, buyer_key : (L,) int, ``year_index * n_firms + firm`` of each link's ends.
+    member_key : (M,) int, the same key of each member row.
+    member_group : (M,) int, its group.
+    n_keys : number of keys (``n_years * n_firms``).
+
+    Returns
+    -------
+    link, member_supplier, member_buyer : (I,) int64 arrays, one row per intra-cluster
+        (link, group), in no particular order.
+
+    Examples
+    --------
+    Firms 0, 1, 2 in cluster 0, firm 1 also in cluster 1 with firm 3: the link 0 -> 1 is
+    intra-cluster in cluster 0, the link 1 -> 3 in cluster 1, the link 2 -> 3 in none.
+
+    >>> link, ms, mb = intra_links(np.array([0, 1, 2]), np.array([1, 3, 3]),
+    ...                            np.array([0, 1, 2, 1, 3]), np.array([0, 0, 0, 1, 1]), 4)
+    >>> sorted(zip(link.tolist(), ms.tolist(), mb.tolist()))
+    [(0, 0, 1), (1, 3, 4)]
+    """
+    ks = np.asarray(supplier_key, dtype=np.int64)
+    kb = np.asarray(buyer_key, dtype=np.int64)
+    mk = np.asarray(member_key, dtype=np.int64)
+    mg = np.asarray(member_group, dtype=np.int64)
+    order = np.lexsort((mg, mk))
+    ptr = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(mk, minlength=n_keys), out=ptr[1:])
+    lo_s, lo_b = ptr[ks], ptr[kb]
+    cs, cb = ptr[ks + 1] - lo_s, ptr[kb + 1] - lo_b
+    gs = mg[order]  # group of the sorted member rows
+
+    # the common case: both ends belong to exactly one cluster that year
+    one = np.flatnonzero((cs == 1) & (cb == 1))
+    hit = gs[lo_s[one]] == gs[lo_b[one]]
+    links = [one[hit]]
+    ms = [order[lo_s[one[hit]]]]
+    mb = [order[lo_b[one[hit]]]]
+
+    # links touching a firm in several clusters: expand the supplier's rows, search the buyer's
+    many = np.flatnonzero((cs > 0) & (cb > 0) & ((cs > 1) | (cb > 1)))
+    if len(many):
+        rep = np.repeat(many, cs[many])
+        within = np.arange(len(rep)) - np.repeat(np.cumsum(cs[many]) - cs[many], cs[many])
+        pos_s = lo_s[rep] + within
+        n_groups = int(mg.max()) + 1
+        if n_keys * n_groups >= 2**62:
+            raise InputError("intra_links: too many firm-years x groups for a 64-bit key")
+        comb = mk[order] * n_groups + gs  # sorted, as order is by (key, group)
+        want = kb[rep] * n_groups + gs[pos_s]
+        pos_b = np.searchsorted(comb, want)
+        pos_b = np.minimum(pos_b, len(comb) - 1)
+        ok = comb[pos_b] == want
+        links.append(rep[ok])
+        ms.append(order[pos_s[ok]])
+        mb.append(order[pos_b[ok]])
+    return (
+        np.concatenate(links).astype(np.int64),
+        np.concatenate(ms).astype(np.int64),
+        np.concatenate(mb).astype(np.int64),
+    )
+
+
+def duplicate_pairs(row: np.ndarray, col: np.ndarray, n_rows: int, n_cols: int) -> bool:
+    """Whether any ``(row[k], col[k])`` pair occurs twice.
+
+    Converting the pairs to a compressed sparse row matrix sums duplicate entries
+    (O(k) plus a sort of each row's few entries), so fewer stored entries than pairs means a
+    duplicate: no global sort of the pairs.
+
+    >>> duplicate_pairs(np.array([0, 1, 0]), np.array([1, 0, 2]), 2, 3)
+    False
+    >>> duplicate_pairs(np.array([0, 1, 0]), np.array([1, 0, 1]), 2, 3)
+    True
+    """
+    r = np.asarray(row, dtype=np.int64)
+    m = sp.coo_matrix(
+        (np.ones(len(r), dtype=np.int8), (r, np.asarray(col, dtype=np.int64))),
+        shape=(n_rows, n_cols),
+    ).tocsr()
+    return bool(m.nnz < len(r))
+
+
+# --------------------------------------------------------------------------------------------
+# registry rule
+
+
+def registry_rule(
+    intra_sales: np.ndarray, total_sales: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each member's intra-cluster sales share and whether it meets the registry rule.
+
+    ``share_m = intra_m / total_m``, with ``intra_m`` the member's intermediate sales to other
+    members of its cluster and ``total_m`` all its intermediate sales (both from the
+    transactions). The member passes when ``intra_m >= threshold * total_m`` (a product, not
+    a rounded ratio, so a member at exactly the threshold passes). Members with
+    ``total_m <= 0`` have no share (NaN), do not pass and are left out of the denominator of
+    the cluster's pass share.
+
+    Returns
+    -------
+    share : (M,) float, NaN without sales.
+    passes : (M,) bool.
+    has_sales : (M,) bool.
+
+    Examples
+    --------
+    A member selling 20 of its 100 to other members passes at 0.2; 19.99 does not:
+
+    >>> share, passes, has = registry_rule(np.array([20.0, 19.99, 0.0]),
+    ...                                    np.array([100.0, 100.0, 0.0]), 0.2)
+    >>> passes.tolist(), has.tolist()
+    ([True, False, False], [True, True, False])
+    """
+    intra = np.asarray(intra_sales, dtype=np.float64)
+    total = np.asarray(total_sales, dtype=np.float64)
+    has = total > 0
+    share = np.full(total.shape, np.nan)
+    np.divide(intra, total, out=share, where=has)
+    return share, has & (intra >= threshold * total), has
+
+
+# --------------------------------------------------------------------------------------------
+# focal structure
+
+
+def undirected_pairs(
+    member_supplier: np.ndarray, member_buyer: np.ndarray, n_members: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct undirected pairs ``{a, b}`` of member rows linked in either direction.
+
+    Built as a sparse upper-triangular matrix (duplicates and reciprocal links collapse).
+
+    Returns
+    -------
+    lo, hi : (P,) int64, ``lo < hi``.
+
+    >>> undirected_pairs(np.array([0, 1, 0]), np.array([1, 0, 2]), 3)
+    (array([0, 0]), array([1, 2]))
+    """
+    a = np.asarray(member_supplier, dtype=np.int64)
+    b = np.asarray(member_buyer, dtype=np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    m = sp.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int8), (lo[keep], hi[keep])),
+        shape=(n_members, n_members),
+    )
+    rows = np.repeat(np.arange(n_members, dtype=np.int64), np.diff(m.indptr))
+    return rows, m.indices.astype(np.int64)
+
+
+def degrees(lo: np.ndarray, hi: np.ndarray, n_members: int) -> np.ndarray:
+    """Undirected degree of every member row: the number of distinct pairs it is part of."""
+    return np.bincount(lo, minlength=n_members) + np.bincount(hi, minlength=n_members)
+
+
+def freeman_centralisation(
+    degree: np.ndarray, groups: np.ndarray, starts: np.ndarray, n_members: np.ndarray
+) -> np.ndarray:
+    """Freeman degree centralisation of each group's undirected intra-cluster graph.
+
+    ``C = sum_i (d* - d_i) / ((n - 1)(n - 2))`` over the group's ``n`` members (isolated
+    members included, degree 0), ``d*`` the largest degree. The denominator is the value of
+    the sum for a star, so ``C = 1`` for a star and ``C = 0`` for a complete graph (or any
+    regular graph). NaN for ``n < 3``.
+
+    References
+    ----------
+    Freeman (1978), Social Networks 1, 215-239; Wasserman & Faust (1994), eq. (5.5).
+
+    Examples
+    --------
+    A star on 4 members and a complete graph on 4 members:
+
+    >>> freeman_centralisation(np.array([3, 1, 1, 1, 3, 3, 3, 3]),
+    ...                        np.array([0, 0, 0, 0, 1, 1, 1, 1]), np.array([0, 4]),
+    ...                        np.array([4, 4]))
+    array([1., 0.])
+    """
+    d = np.asarray(degree, dtype=np.float64)
+    n = np.asarray(n_members, dtype=np.float64)
+    dmax = group_max(d, starts)
+    total = np.bincount(groups, weights=d, minlength=len(starts))
+    out = np.full(len(starts), np.nan)
+    ok = n >= 3
+    out[ok] = (n[ok] * dmax[ok] - total[ok]) / ((n[ok] - 1) * (n[ok] - 2))
+    return out
+
+
+def non_anchor_density(
+    pairs: np.ndarray, anchor_degree: np.ndarray, n_members: np.ndarray, has_anchor: np.ndarray
+) -> np.ndarray:
+    """Density of the links among the members other than the anchor.
+
+    ``density = (P - d_anchor) / ((n - 1)(n - 2) / 2)``: the distinct undirected pairs of
+    members linked inside the cluster (``P``) less those that include the anchor (its degree),
+    over the possible pairs among the other ``n - 1`` members. NaN for ``n < 3`` or without
+    an anchor (no intra-cluster link).
+
+    >>> non_anchor_density(np.array([3, 6]), np.array([3, 3]), np.array([4, 4]),
+    ...                    np.array([True, True]))
+    array([0., 1.])
+    """
+    n = np.asarray(n_members, dtype=np.float64)
+    out = np.full(n.shape, np.nan)
+    ok = (n >= 3) & np.asarray(has_anchor, dtype=bool)
+    out[ok] = (np.asarray(pairs, dtype=np.float64)[ok] - anchor_degree[ok]) / (
+        (n[ok] - 1) * (n[ok] - 2) / 2.0
+    )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# composition: triple helix, core and related industries
+
+
+def strand_link_values(
+    strand_supplier: np.ndarray,
+    strand_buyer: np.ndarray,
+    value: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """Intra-cluster link value between different strands, per group and strand pair.
+
+    Strand codes 0 business, 1 science, 2 government (:data:`STRANDS`); either direction
+    counts. Returns ``(n_groups, 3)`` for :data:`STRAND_PAIRS`
+    (business-science, business-government, science-government).
+
+    >>> strand_link_values(np.array([0, 1, 0, 2]), np.array([1, 0, 0, 1]),
+    ...                    np.array([1.0, 2.0, 4.0, 8.0]), np.zeros(4, int), 1)
+    array([[3., 0., 8.]])
+    """
+    a = np.asarray(strand_supplier, dtype=np.int64)
+    b = np.asarray(strand_buyer, dtype=np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    cross = lo != hi
+    pair = lo + hi - 1  # (0,1) -> 0, (0,2) -> 1, (1,2) -> 2
+    key = np.asarray(groups, dtype=np.int64)[cross] * 3 + pair[cross]
+    out = np.bincount(
+        key, weights=np.asarray(value, dtype=np.float64)[cross], minlength=3 * n_groups
+    )
+    return out.reshape(n_groups, 3)
+
+
+def strands_linked(present: np.ndarray, pair_values: np.ndarray) -> np.ndarray:
+    """Number of strands present in a group that have intra-cluster links with another strand.
+
+    ``present`` is ``(n_groups, 3)`` bool; ``pair_values`` from :func:`strand_link_values`.
+    A strand counts when the link value between it and at least one other strand is positive.
+
+    >>> strands_linked(np.array([[True, True, True]]), np.array([[1.0, 0.0, 0.0]]))
+    array([2])
+    """
+    pv = np.asarray(pair_values) > 0
+    linked = np.stack(
+        [pv[:, 0] | pv[:, 1], pv[:, 0] | pv[:, 2], pv[:, 1] | pv[:, 2]],
+        axis=1,
+    )
+    return (linked & np.asarray(present, dtype=bool)).sum(axis=1)
+
+
+def core_related_industries(
+    industry: np.ndarray,
+    is_firm: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    core_share: float,
+    link_supplier: np.ndarray,
+    link_buyer: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Core and related industries of each group, and each member firm's role.
+
+    Among the member firms of a group (``is_firm``; members without an industry code,
+    ``industry < 0``, take no part):
+
+    * **core** industries are those with at least ``core_share`` of the group's member firms,
+      and always the most frequent industry (all of them on a tie);
+    * **related** industries are the other industries of member firms that have an
+      intra-cluster link (either direction, given as member rows ``link_supplier`` ->
+      ``link_buyer``) with a member firm of a core industry.
+
+    Returns
+    -------
+    core_member, related_member : (M,) bool, member firm in a core / related industry.
+    core_pairs : (C, 2) int64, the ``(group, industry)`` pairs that are core.
+    industries : (n_groups,) int, distinct industries among the group's member firms.
+
+    Examples
+    --------
+    Three firms in industry 7, one in 8 linked to one of them, one in 9 unlinked:
+
+    >>> core, rel, pairs, n = core_related_industries(
+    ...     np.array([7, 7, 7, 8, 9]), np.ones(5, bool), np.zeros(5, int), 1, 0.5,
+    ...     np.array([3]), np.array([0]))
+    >>> core.tolist(), rel.tolist(), pairs.tolist(), n.tolist()
+    ([True, True, True, False, False], [False, False, False, True, False], [[0, 7]], [3])
+    """
+    ind = np.asarray(industry, dtype=np.int64)
+    g = np.asarray(groups, dtype=np.int64)
+    use = np.asarray(is_firm, dtype=bool) & (ind >= 0)
+    width = int(ind.max(initial=0)) + 1
+    key = np.where(use, g * width + ind, -1)
+    uk, counts = np.unique(key[use], return_counts=True)
+    ug = uk // width
+    firms = np.bincount(ug, weights=counts, minlength=n_groups)
+    top = np.zeros(n_groups)
+    np.maximum.at(top, ug, counts)
+    is_core = (counts >= core_share * firms[ug]) | (counts == top[ug])
+    pos = np.minimum(np.searchsorted(uk, key), max(len(uk) - 1, 0))
+    found = use & (len(uk) > 0)
+    core_member = np.zeros(len(ind), dtype=bool)
+    core_member[found] = is_core[pos[found]]
+
+    ls = np.asarray(link_supplier, dtype=np.int64)
+    lb = np.asarray(link_buyer, dtype=np.int64)
+    related_key = np.zeros(len(uk), dtype=bool)
+    for a, b in ((ls, lb), (lb, ls)):  # the two directions of a link, not a loop over data
+        sel = core_member[a] & use[b] & ~core_member[b]
+        related_key[pos[b[sel]]] = True
+    related_member = np.zeros(len(ind), dtype=bool)
+    related_member[found] = related_key[pos[found]] & ~core_member[found]
+    core_pairs = np.stack([ug[is_core], uk[is_core] % width], axis=1)
+    return core_member, related_member, core_pairs, np.bincount(ug, minlength=n_groups)
+
+
+# --------------------------------------------------------------------------------------------
+# openness
+
+
+def purchase_shares(
+    bought: np.ndarray,
+    bought_same_country: np.ndarray,
+    bought_same_region: np.ndarray,
+    imports: np.ndarray,
+    intra_bought: np.ndarray,
+    intra_same_country: np.ndarray,
+    intra_same_region: np.ndarray,
+) -> np.ndarray:
+    """Members' purchases split into four shares that sum to 1 (per group, or per member).
+
+    With ``T`` purchases in the transaction table, ``C`` of them from suppliers in the
+    buyer's country, ``R`` from suppliers in its region (same country and region), ``I``
+    imports from the firm table (purchases from outside the transaction table), and the
+    intra-cluster part ``W`` (``W_C``, ``W_R`` from the same country / region)::
+
+        inside       = W / P
+        same_region  = (R - W_R) / P                  (outside the cluster)
+        same_country = ((C - R) - (W_C - W_R)) / P    (other regions, outside the cluster)
+        abroad       = ((T - C) + I - (W - W_C)) / P
+        P            = T + I
+
+    All arguments are already summed over the group's members. Returns ``(n, 4)`` in that
+    order; NaN rows where ``P = 0``.
+
+    >>> purchase_shares(np.array([10.0]), np.array([8.0]), np.array([5.0]), np.array([10.0]),
+    ...                 np.array([4.0]), np.array([4.0]), np.array([3.0]))
+    array([[0.2, 0.1, 0.1, 0.6]])
+    """
+    T, C, R, I, W, WC, WR = (
+        np.asarray(a, dtype=np.float64)
+        for a in (
+            bought,
+            bought_same_country,
+            bought_same_region,
+            imports,
+            intra_bought,
+            intra_same_country,
+            intra_same_region,
+        )
+    )
+    P = T + I
+    parts = np.stack([W, R - WR, (C - R) - (WC - WR), (T - C) + I - (W - WC)], axis=1)
+    out = np.full(parts.shape, np.nan)
+    np.divide(parts, P[:, None], out=out, where=(P > 0)[:, None])
+    return out

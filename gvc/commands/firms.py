@@ -1,0 +1,190 @@
+"""``gvc firms ingest|run|report|demo``: clusters of firms (issue 18).
+
+Each subcommand parses its arguments, calls one public function of :mod:`gvc.firms` and
+prints what it returns.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register ``firms`` and its subcommands."""
+    p = sub.add_parser(
+        "firms",
+        help="clusters of firms: registry rule, focal structure, territory, openness, flags",
+        description="Firm-level cluster diagnostics linked to the country x industry value "
+        "chains. Files: a firm table, a membership table, a transaction table (CSV or "
+        "Parquet) and optionally a concordance of industry codes to the table's sectors; "
+        "see docs/firms.md.",
+    )
+    fs = p.add_subparsers(dest="firms_command", required=True, metavar="SUBCOMMAND")
+
+    s = fs.add_parser(
+        "ingest",
+        parents=[common],
+        help="validate and store a firm network (one transaction)",
+        description="Read the files, check them (unknown firms, negative values, self-loops, "
+        "duplicate links, coordinates out of range: one error naming file and row) and store "
+        "them under --network, replacing it. Nothing is stored on any error.",
+    )
+    s.add_argument("--network", required=True, help="name of the network in the store")
+    s.add_argument(
+        "--firms",
+        required=True,
+        help="firm file: firm, country, region, lat, lon, "
+        "classification, industry, sales, employment, exports, imports, year, type",
+    )
+    s.add_argument("--members", required=True, help="membership file: member, cluster, year")
+    s.add_argument(
+        "--transactions", required=True, help="transaction file: supplier, buyer, value, year"
+    )
+    s.add_argument("--concordance", help="classification, industry, sector (the table's codes)")
+    s.add_argument("--year", type=int, help="year of transactions without a year column")
+    s.set_defaults(func=_ingest)
+
+    s = fs.add_parser(
+        "run",
+        parents=[common],
+        help="compute the diagnostics and flags of every cluster and year",
+        description="Compute every diagnostic of every cluster and year of a stored network, "
+        "apply the flag rules (gvc/firms/defaults.toml, overridden by --rules) and store both "
+        "(views firm_clusters, firm_flags) with the input hashes and rules used.",
+    )
+    s.add_argument("--network", required=True)
+    s.add_argument("--dataset", help="country x industry dataset to inherit embeddedness from")
+    s.add_argument("--rules", help="TOML file overriding any subset of the default rules")
+    s.set_defaults(func=_run)
+
+    s = fs.add_parser(
+        "report",
+        parents=[common],
+        help="print the diagnostics and flags of a network; charts with --plot",
+        description="Flag counts, the largest clusters, the flagged clusters with their "
+        'reasons, and with --cluster one cluster in full. All columns: gvc sql "SELECT * FROM '
+        'firm_clusters".',
+    )
+    s.add_argument("--network", required=True)
+    s.add_argument("--year", type=int, help="default: the latest")
+    s.add_argument("--cluster", help="show this cluster's every diagnostic and flag")
+    s.add_argument("--top", type=int, default=15, help="clusters in the overview (default 15)")
+    s.add_argument(
+        "--plot",
+        metavar="DIR",
+        help="write a chart per cluster (--cluster, else "
+        "the flagged ones, at most --max-plots) to DIR",
+    )
+    s.add_argument("--max-plots", type=int, default=20)
+    s.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    s.set_defaults(func=_report)
+
+    s = fs.add_parser(
+        "demo",
+        parents=[common],
+        help="synthetic firm network on the embedded WIOD 2013, end to end",
+        description="Ingest WIOD 2013 (one year), generate a synthetic firm network from it "
+        "whose links sum back to the table, write its files to --dir, ingest, run (linked to "
+        "wiod2013) and report.",
+    )
+    s.add_argument("--dir", default="firms_demo", help="where the files go (default firms_demo)")
+    s.add_argument("--year", type=int, default=2011)
+    s.add_argument("--firms", type=int, default=20_000, help="about how many firms")
+    s.add_argument("--clusters", type=int, default=40)
+    s.add_argument("--links", type=int, default=200_000, help="about how many links")
+    s.add_argument("--seed", type=int, default=18)
+    s.add_argument("--plot", metavar="DIR", help="charts of the flagged clusters to DIR")
+    s.set_defaults(func=_demo)
+
+
+def _ingest(a: argparse.Namespace) -> int:
+    from gvc.firms.api import ingest_network
+
+    r = ingest_network(
+        db=a.db,
+        network=a.network,
+        firms=a.firms,
+        members=a.members,
+        transactions=a.transactions,
+        concordance=a.concordance,
+        year=a.year,
+    )
+    rows = ", ".join(f"{k} {v:,}" for k, v in r.rows.items() if k != "inputs")
+    print(f"stored network {r.network}: {rows} ({r.seconds:.1f} s)")
+    return 0
+
+
+def _run(a: argparse.Namespace) -> int:
+    from gvc.firms.api import run_network
+
+    r = run_network(db=a.db, network=a.network, dataset=a.dataset, rules=a.rules)
+    linked = f", embeddedness from {r.io_dataset}" if r.io_dataset else ""
+    print(
+        f"computed network {r.network}: {r.clusters} clusters, years "
+        f"{', '.join(map(str, r.years))}{linked} ({r.seconds:.1f} s)"
+    )
+    print("flagged cluster-years: " + ", ".join(f"{k} {v}" for k, v in r.flagged.items()))
+    print(f'see: gvc firms report --network {r.network}; gvc sql "SELECT * FROM firm_clusters"')
+    return 0
+
+
+def _report(a: argparse.Namespace) -> int:
+    from gvc.firms.report import firms_report
+
+    rep = firms_report(
+        db=a.db,
+        network=a.network,
+        year=a.year,
+        cluster=a.cluster,
+        top=a.top,
+        plot_dir=a.plot,
+        max_plots=a.max_plots,
+    )
+    _print_report(rep, a.format)
+    return 0
+
+
+def _demo(a: argparse.Namespace) -> int:
+    from gvc.firms.demo import firms_demo
+
+    d = firms_demo(
+        db=a.db,
+        directory=a.dir,
+        year=a.year,
+        n_firms=a.firms,
+        n_clusters=a.clusters,
+        links=a.links,
+        seed=a.seed,
+        plot_dir=a.plot,
+    )
+    rows = d.ingest.rows
+    print(
+        f"synthetic network 'demo' from WIOD 2013 {a.year}: {rows['firms']:,} firms, "
+        f"{rows['clusters']} clusters, {rows['transactions']:,} links; files in {d.directory}"
+    )
+    print("its design (truth): " + str(d.files["clusters"]) + "\n")
+    _print_report(d.report, "table")
+    return 0
+
+
+def _print_report(rep, fmt: str) -> None:
+    from gvc.cli import _print_frame
+
+    stale = " (STALE: inputs changed since the run)" if rep.status.get("stale") else ""
+    print(
+        f"Firm network {rep.network}, {rep.year} ({rep.n_clusters} clusters; computed "
+        f"{rep.status['computed_at']:%Y-%m-%d %H:%M} UTC){stale}\n"
+    )
+    print("Flagged clusters by flag:")
+    _print_frame(rep.counts, fmt)
+    print(f"\nLargest clusters ({len(rep.clusters)} of {rep.n_clusters}):")
+    _print_frame(rep.clusters.round(3), fmt)
+    print("\nFlagged:")
+    _print_frame(rep.flagged, fmt)
+    if rep.detail is not None:
+        print("\nCluster diagnostics:")
+        _print_frame(rep.detail, fmt)
+        print("\nIts flags:")
+        _print_frame(rep.cluster_flags, fmt)
+    for p in rep.plots:
+        print(f"wrote {p}")

@@ -19,7 +19,10 @@ WITH m AS (
     SELECT DISTINCT cluster_idx, firm_idx FROM firms.memberships
     WHERE network = net AND (year IS NULL OR year = yr)
 ),
-t AS (SELECT supplier, buyer, value FROM firms.transactions WHERE network = net AND year = yr),
+t AS (
+    SELECT supplier, buyer, value FROM firms.transactions
+    WHERE network_id = (SELECT network_id FROM firms.networks WHERE network = net) AND year = yr
+),
 sold AS (SELECT supplier AS firm_idx, sum(value) AS total FROM t GROUP BY supplier),
 ts AS MATERIALIZED (
     SELECT m.cluster_idx, t.supplier, t.buyer, t.value FROM t JOIN m ON m.firm_idx = t.supplier

@@ -5,8 +5,12 @@
 -- doc: (firms, clusters, memberships, transactions, concordance, inputs with each file's
 -- doc: sha256) and the results of 'gvc firms run' (cluster_diagnostics, flags, runs). Firms
 -- doc: and clusters are dense integers per network (firm_idx, cluster_idx); the views
--- doc: firm_clusters, firm_flags, firm_members carry the labels. Written only by
--- doc: gvc/firms/store.py, each call one transaction. Created if missing.
+-- doc: firm_clusters, firm_flags, firm_members carry the labels. firms.transactions, the big
+-- doc: table, keys the network by firms.networks.network_id (an integer is cheaper to store
+-- doc: in every row than the name). A link is identified by (network_id, supplier, buyer,
+-- doc: year), unique (checked at ingest); the constraints of
+-- doc: firms.transactions reject unknown firms, self-loops and negative values. Written only
+-- doc: by gvc/firms/store.py, each call one transaction. Created if missing.
 CREATE SCHEMA IF NOT EXISTS firms;
 
 CREATE TABLE IF NOT EXISTS firms.inputs (
@@ -28,9 +32,13 @@ CREATE TABLE IF NOT EXISTS firms.memberships (
     network VARCHAR NOT NULL, cluster_idx INTEGER NOT NULL, firm_idx INTEGER NOT NULL,
     year SMALLINT, source_row BIGINT NOT NULL);
 
+CREATE TABLE IF NOT EXISTS firms.networks (
+    network VARCHAR NOT NULL PRIMARY KEY, network_id INTEGER NOT NULL UNIQUE);
+
 CREATE TABLE IF NOT EXISTS firms.transactions (
-    network VARCHAR NOT NULL, year SMALLINT NOT NULL, supplier INTEGER NOT NULL,
-    buyer INTEGER NOT NULL, value DOUBLE NOT NULL, source_row BIGINT NOT NULL);
+    network_id INTEGER NOT NULL, year SMALLINT NOT NULL, supplier INTEGER NOT NULL,
+    buyer INTEGER NOT NULL, value DOUBLE NOT NULL,
+    CHECK (supplier <> buyer), CHECK (isfinite(value) AND value >= 0));
 
 CREATE TABLE IF NOT EXISTS firms.concordance (
     network VARCHAR NOT NULL, classification VARCHAR, industry VARCHAR NOT NULL,

@@ -70,7 +70,8 @@ def ingest_network(
     InputError
         the first problem in the files, naming file and row; nothing is stored.
     """
-    from gvc.firms.inputs import drop_staging, stage_inputs
+    from gvc.errors import QueryError
+    from gvc.firms.inputs import check_links, drop_staging, explain_links, stage_inputs
     from gvc.firms.store import write_inputs
 
     t0 = time.perf_counter()
@@ -84,7 +85,18 @@ def ingest_network(
                 concordance=concordance,
                 year=year,
             )
-            rows = write_inputs(c, network, staged)
+            links, firm_file = staged["transactions"], staged["firms"]
+            try:
+                rows = write_inputs(
+                    c,
+                    network,
+                    staged,
+                    before_commit=lambda: check_links(c, network, links, firm_file),
+                )
+            except QueryError as exc:
+                if isinstance(exc.__cause__, duckdb.ConstraintException):
+                    explain_links(c, links, firm_file)  # raises InputError naming the row
+                raise
         finally:
             drop_staging(c)
     return IngestSummary(

@@ -139,15 +139,16 @@ def cluster_diagnostics(
 
     Returns
     -------
-    dict ``column -> (n_groups,) array`` for :data:`COLUMNS` except ``core_industries``
-    (see :func:`core_industry_pairs`), ``io_dataset`` and ``io_year``; ``anchor`` holds the
-    anchor's firm label (None without intra-cluster links), ``anchor_type`` its type label.
+    dict ``column -> (n_groups,) array`` for :data:`COLUMNS` except ``anchor``,
+    ``core_industries`` (see :func:`core_industry_pairs`), ``io_dataset`` and ``io_year``;
+    ``anchor_firm`` is the anchor's firm position (-1 without intra-cluster links),
+    ``anchor_type`` its type label.
     """
-    F, G = a.n_firms, a.n_groups
+    G = a.n_groups
     nk = a.n_keys
     v = a.value
-    ks = a.link_year * F + a.supplier
-    kb = a.link_year * F + a.buyer
+    ks = a.supplier_key
+    kb = a.buyer_key
     g = a.member_group
     mk = a.member_key
     M = len(g)
@@ -158,9 +159,12 @@ def cluster_diagnostics(
     sold = np.bincount(ks, weights=v, minlength=nk)
     bought = np.bincount(kb, weights=v, minlength=nk)
     same_c = a.country[ks] == a.country[kb]
-    same_r = same_c & (a.region[ks] == a.region[kb]) & (a.region[ks] >= 0)
+    rs = a.region[ks]
+    same_r = same_c & (rs == a.region[kb]) & (rs >= 0)
+    del rs
     bought_c = np.bincount(kb, weights=v * same_c, minlength=nk)
     bought_r = np.bincount(kb, weights=v * same_r, minlength=nk)
+    del same_c, same_r
 
     # intra-cluster links
     li, ms, mb = fn.intra_links(ks, kb, mk, g, nk)
@@ -206,7 +210,7 @@ def cluster_diagnostics(
     large = (atype == "firm") & (a.employment[akey] >= float(params["large_firm_employment"]))
     atype = np.where(large, "large_firm", atype)
     out |= {
-        "anchor": np.where(has_anchor, a.firm_labels[anchor_firm], None),
+        "anchor_firm": np.where(has_anchor, anchor_firm, -1),
         "anchor_strength": np.where(has_anchor, strength[anchor], np.nan),
         "anchor_share": np.where(has_anchor, _ratio(strength[anchor], W), np.nan),
         "anchor_type": np.where(has_anchor, atype, None),
@@ -341,7 +345,10 @@ def diagnostics_table(
     DuckDB's ``string_agg``); ``io_year`` is the country x industry year used for each
     network year (``(n_years,)``, or None).
     """
+    from gvc.firms.network import firm_labels
+
     cols = cluster_diagnostics(a, params, embeddedness=embeddedness)
+    cols["anchor"] = firm_labels(con, a.network, cols.pop("anchor_firm"))
     pairs = core_industry_pairs(a, params)
     lab = pa.table(
         {

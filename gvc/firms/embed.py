@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from gvc.errors import SchemaError
 from gvc.firms.network import NetworkArrays, column_array
+from gvc.kernels.firm_network import unique
 from gvc.store import run_sql
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def inherited_measures(
     ok = a.present & (a.industry >= 0) & (a.country >= 0)
     width = len(a.industry_labels) + 1
     combo_key = np.where(ok, a.country * width + a.industry, -1)
-    combos = np.unique(combo_key[ok])
+    combos = unique(combo_key[ok])
     cl = a.country_labels[combos // width]
     parts = [a.industry_parts[k] for k in (combos % width).tolist()]
     has_conc = run_sql(

@@ -14,8 +14,11 @@ columns are ignored:
 * **concordance** (optional): ``classification``, ``industry``, ``sector``: the sector(s) of
   the country x industry table each industry code belongs to.
 
-:func:`stage_inputs` reads each file once through DuckDB into a temporary table of the
-connection (ids mapped to dense integers, the file's row number kept) and checks it. Each
+:func:`stage_inputs` reads the firm, membership and concordance files through DuckDB into
+temporary tables of the connection (ids mapped to dense integers, the file's row number
+kept) and checks them; the transaction file (the big one) is read once, by the store's
+insert, whose constraints reject bad rows: :func:`explain_links` then finds the row, and
+:func:`check_links` runs the checks across rows before the commit. Each
 problem is one :class:`~gvc.errors.InputError` naming the file and the row (``line`` for
 CSV, counting the header as line 1; ``row`` for Parquet, the first data row being row 1):
 unknown firms, negative or non-numeric values, self-loops, duplicate
@@ -32,9 +35,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
-import numpy as np
 
 from gvc.errors import InputError
 
@@ -88,12 +91,16 @@ STAGE = "_gvc_firm_stage_{}"
 
 @dataclass(frozen=True)
 class Staged:
-    """One input file read into its staging table."""
+    """One input file: read into its staging table, or (transactions) a query over it."""
 
     kind: str
     path: Path
     sha256: str
-    rows: int
+    rows: int  # -1: not counted yet (transactions, counted when stored)
+    select: str | None = None  # transactions: SELECT year, supplier, buyer, value
+    params: tuple = ()
+    source: Any = None
+    year_expr: str = ""
 
     @property
     def table(self) -> str:
@@ -137,7 +144,7 @@ def stage_inputs(
     out: dict[str, Staged] = {}
     out["firms"] = _stage_firms(con, Path(firms))
     out["members"] = _stage_members(con, Path(members), out["firms"])
-    out["transactions"] = _stage_transactions(con, Path(transactions), out["firms"], year)
+    out["transactions"] = _link_source(con, Path(transactions), out["firms"], year)
     if concordance is not None:
         out["concordance"] = _stage_concordance(con, Path(concordance))
     return out
@@ -387,20 +394,43 @@ def _stage_members(con: duckdb.DuckDBPyConnection, path: Path, firms: Staged) ->
     return Staged("members", path, file_sha256(path), int(n))
 
 
-def _stage_transactions(
+def _link_source(
     con: duckdb.DuckDBPyConnection, path: Path, firms: Staged, year: int | None
 ) -> Staged:
+    """The transaction rows as a query over the file (ids mapped), not materialised: the
+    store writes them in one pass, its constraints reject bad rows (:func:`explain_links`
+    then finds the row) and :func:`check_links` runs the checks across rows."""
     src = _source(con, path, "transactions")
     _require(src, "transactions")
     if "year" not in src.columns and year is None:
         raise InputError(f"{path}: transactions need a year: a 'year' column, or pass --year")
-    t = STAGE.format("transactions")
     year_expr = (
         _col(src, "year", "transactions") if "year" in src.columns else f"{int(year)}::SMALLINT"
     )
+    select = (
+        f"SELECT {year_expr} AS year, s.firm_idx AS supplier, b.firm_idx AS buyer, "
+        f"{_col(src, 'value', 'transactions')} AS value FROM {src.sql} "
+        f"LEFT JOIN _gvc_firm_ids s ON {_id_join(con, src, 'supplier').format(a='s')} "
+        f"LEFT JOIN _gvc_firm_ids b ON {_id_join(con, src, 'buyer').format(a='b')}"
+    )
+    return Staged(
+        "transactions", path, file_sha256(path), -1, select=select, params=tuple(src.params),
+        source=src, year_expr=year_expr,
+    )
+
+
+def explain_links(con: duckdb.DuckDBPyConnection, links: Staged, firms: Staged) -> None:
+    """Find the first bad transaction row (after the store refused the rows) and raise.
+
+    Stages the file with its row numbers and runs the row checks in order: a value that is
+    not a number, an empty year, a negative, missing or non-finite value, an unknown
+    supplier or buyer, a self-loop. Returns without raising if none is found.
+    """
+    src = links.source
+    t = STAGE.format("transactions")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {t} AS SELECT {src.row} AS source_row, "
-        f"{year_expr} AS year, s.firm_idx AS supplier, b.firm_idx AS buyer, "
+        f"{links.year_expr} AS year, s.firm_idx AS supplier, b.firm_idx AS buyer, "
         f"{_col(src, 'value', 'transactions')} AS value, "
         f"{_bad_cast(src, 'transactions')} AS bad_number FROM {src.sql} "
         f"LEFT JOIN _gvc_firm_ids s ON {_id_join(con, src, 'supplier').format(a='s')} "
@@ -416,27 +446,99 @@ def _stage_transactions(
         ("loop", "supplier = buyer"),
     ]
     bad = _first(con, t, checks)
-    if bad is not None:
-        label, row = bad
-        at = src.where(row)
-        if label == "bad_number":
-            col = _value(con, t, row, "bad_number")
-            raise InputError(f"{at}: column {col!r} is not a number")
-        if label == "no_year":
-            raise InputError(f"{at}: empty year")
-        if label == "value":
-            v = _raw(con, src, row, "value")
-            raise InputError(f"{at}: transaction value {v} is negative, missing or not finite")
-        if label in ("supplier", "buyer"):
+    if bad is None:
+        return
+    label, row = bad
+    at = src.where(row)
+    if label == "bad_number":
+        col = _value(con, t, row, "bad_number")
+        raise InputError(f"{at}: column {col!r} is not a number")
+    if label == "no_year":
+        raise InputError(f"{at}: empty year")
+    if label == "value":
+        v = _raw(con, src, row, "value")
+        raise InputError(f"{at}: transaction value {v} is negative, missing or not finite")
+    if label in ("supplier", "buyer"):
+        v = _raw(con, src, row, label)
+        raise InputError(f"{at}: unknown {label} {v!r} (not in the firm file {firms.path})")
+    v = _raw(con, src, row, "supplier")
+    raise InputError(f"{at}: self-loop: supplier and buyer are both {v!r}")
+
+
+def check_links(
+    con: duckdb.DuckDBPyConnection, network: str, links: Staged, firms: Staged
+) -> None:
+    """Checks across transaction rows, on the rows just written (before the commit).
+
+    Duplicate ``(supplier, buyer, year)`` links (counted through a sparse matrix, then
+    located in the file), and links of a firm given only for other years.
+    """
+    from gvc.firms.network import network_id
+    from gvc.kernels.firm_network import duplicate_pairs
+
+    nid = network_id(con, network)
+    years = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT year FROM firms.transactions WHERE network_id = ? ORDER BY 1",
+            [nid],
+        ).fetchall()
+    ]
+    n = con.execute("SELECT count(*) FROM _gvc_firm_ids").fetchall()[0][0]
+    yi = "0" if len(years) <= 1 else "(list_position(?, year) - 1)"
+    a = con.sql(
+        f"SELECT {yi}::BIGINT * {int(n)} + supplier AS row, buyer FROM firms.transactions "
+        "WHERE network_id = ?",
+        params=([years] if len(years) > 1 else []) + [nid],
+    ).fetchnumpy()
+    if len(a["row"]):
+        if duplicate_pairs(a["row"], a["buyer"], max(len(years), 1) * n, n):
+            s, b, y = con.execute(
+                "SELECT supplier, buyer, year FROM firms.transactions WHERE network_id = ? "
+                "GROUP BY ALL HAVING count(*) > 1 LIMIT 1",
+                [nid],
+            ).fetchall()[0]
+            first, row = _link_rows(con, links, "s.firm_idx = ? AND b.firm_idx = ?", [s, b], y)
+            src = links.source
+            raise InputError(
+                f"{src.where(row)}: duplicate link {_raw(con, src, row, 'supplier')!r} -> "
+                f"{_raw(con, src, row, 'buyer')!r} in {y} (first at "
+                f"{src.where(first).rsplit(': ', 1)[-1]}); add the values up in one row"
+            )
+    dated = con.execute("SELECT count(*) FROM _gvc_firm_ids WHERE dated").fetchall()[0][0]
+    for label in ("supplier", "buyer") if dated else ():
+        bad = con.execute(
+            f"SELECT t.{label}, t.year FROM firms.transactions t WHERE t.network_id = ? AND "
+            f"t.{label} IN (SELECT firm_idx FROM _gvc_firm_ids WHERE dated) AND NOT EXISTS "
+            f"(SELECT 1 FROM {STAGE.format('firms')} f JOIN _gvc_firm_ids i ON i.id = f.firm "
+            f"WHERE i.firm_idx = t.{label} AND f.year = t.year) LIMIT 1",
+            [nid],
+        ).fetchall()
+        if bad:
+            key = "s.firm_idx = ?" if label == "supplier" else "b.firm_idx = ?"
+            row, _ = _link_rows(con, links, key, [bad[0][0]], bad[0][1])
+            src = links.source
             v = _raw(con, src, row, label)
-            raise InputError(f"{at}: unknown {label} {v!r} (not in the firm file {firms.path})")
-        v = _raw(con, src, row, "supplier")
-        raise InputError(f"{at}: self-loop: supplier and buyer are both {v!r}")
-    _check_duplicate_links(con, t, src)
-    _check_dated(con, t, src, firms, "supplier", "supplier")
-    _check_dated(con, t, src, firms, "buyer", "buyer")
-    n = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-    return Staged("transactions", path, file_sha256(path), int(n))
+            raise InputError(
+                f"{src.where(row)}: {label} {v!r} has no row in the firm file {firms.path} "
+                "for this year (give a row for the year, or one without a year)"
+            )
+
+
+def _link_rows(
+    con: duckdb.DuckDBPyConnection, links: Staged, where: str, params: list, year: int
+) -> tuple[int, int]:
+    """The first two file rows of the transactions matching ``where`` in ``year``."""
+    src = links.source
+    rows = con.execute(
+        f"SELECT {src.row} AS r FROM {src.sql} "
+        f"LEFT JOIN _gvc_firm_ids s ON {_id_join(con, src, 'supplier').format(a='s')} "
+        f"LEFT JOIN _gvc_firm_ids b ON {_id_join(con, src, 'buyer').format(a='b')} "
+        f"WHERE {where} AND {links.year_expr} = ? ORDER BY r LIMIT 2",
+        [*src.params, *params, year],
+    ).fetchall()
+    first = int(rows[0][0])
+    return first, int(rows[-1][0])
 
 
 def _stage_concordance(con: duckdb.DuckDBPyConnection, path: Path) -> Staged:
@@ -475,30 +577,6 @@ def _raw(con: duckdb.DuckDBPyConnection, src: _Source, row: int, column: str):
     return con.execute(
         f'SELECT src."{column}" FROM {src.sql} WHERE {src.row} = ?', [*src.params, row]
     ).fetchall()[0][0]
-
-
-def _check_duplicate_links(con: duckdb.DuckDBPyConnection, table: str, src: _Source) -> None:
-    """Duplicate ``(supplier, buyer, year)`` links: sparse-matrix count, then locate."""
-    from gvc.kernels.firm_network import duplicate_pairs
-
-    a = con.execute(f"SELECT year, supplier, buyer FROM {table}").fetchnumpy()
-    if not len(a["year"]):
-        return
-    years, yi = np.unique(np.asarray(a["year"]), return_inverse=True)
-    n = int(max(np.max(a["supplier"]), np.max(a["buyer"]))) + 1
-    rows = yi * n + np.asarray(a["supplier"], dtype=np.int64)
-    if not duplicate_pairs(rows, np.asarray(a["buyer"]), len(years) * n, n):
-        return
-    row, first, year = con.execute(
-        f"SELECT source_row, first, year FROM (SELECT source_row, year, min(source_row) OVER "
-        f"(PARTITION BY supplier, buyer, year) AS first FROM {table}) WHERE source_row > first "
-        "ORDER BY source_row LIMIT 1"
-    ).fetchall()[0]
-    s, b = _raw(con, src, row, "supplier"), _raw(con, src, row, "buyer")
-    raise InputError(
-        f"{src.where(row)}: duplicate link {s!r} -> {b!r} in {year} (first at "
-        f"{src.where(first).rsplit(': ', 1)[-1]}); add the values up in one row"
-    )
 
 
 def _check_dated(

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from gvc.errors import SchemaError
+from gvc.errors import QueryError, SchemaError
 from gvc.firms.inputs import FIRM_TYPES, MEMBER_TYPES
-from gvc.kernels.firm_network import STRANDS
+from gvc.kernels.firm_network import STRANDS, unique
 from gvc.store import run_sql
 
 TYPES = tuple(MEMBER_TYPES)
@@ -35,7 +35,6 @@ class NetworkArrays:
     network: str
     years: np.ndarray  # (Y,) int
     n_firms: int
-    firm_labels: np.ndarray  # (F,) object
     cluster_labels: np.ndarray  # (K,) object
     # firm-year attributes, (Y * F,)
     present: np.ndarray
@@ -52,10 +51,9 @@ class NetworkArrays:
     country_labels: np.ndarray
     industry_labels: np.ndarray  # "classification:industry" or "industry"
     industry_parts: list[tuple[str | None, str]]  # (classification, industry) per code
-    # links, (L,)
-    link_year: np.ndarray  # year index
-    supplier: np.ndarray
-    buyer: np.ndarray
+    # links, (L,): keys of the supplier and buyer (``year_index * n_firms + firm``), value
+    supplier_key: np.ndarray
+    buyer_key: np.ndarray
     value: np.ndarray
     # member rows, (M,), sorted by group
     member_firm: np.ndarray
@@ -104,22 +102,35 @@ def load_network(con: duckdb.DuckDBPyConnection, network: str) -> NetworkArrays:
             f"firm network {network!r} is not in the store (networks: "
             f"{', '.join(sorted(have)) or 'none'}); run 'gvc firms ingest' first"
         )
-    links = run_sql(
-        con,
-        "SELECT year, supplier, buyer, value FROM firms.transactions WHERE network = ?",
-        [network],
-        obj="firms.transactions",
-    ).fetchnumpy()
-    years = np.unique(np.asarray(links["year"], dtype=np.int64))
+    nid = network_id(con, network)
+    years = np.array(
+        [
+            r[0]
+            for r in run_sql(
+                con,
+                "SELECT DISTINCT year FROM firms.transactions WHERE network_id = ? ORDER BY 1",
+                [nid],
+                obj="firms.transactions",
+            ).fetchall()
+        ],
+        dtype=np.int64,
+    )
     if not len(years):
         raise SchemaError(f"firm network {network!r} has no transactions")
-    labels = run_sql(
+    F = int(
+        run_sql(
+            con, "SELECT count(DISTINCT firm_idx) FROM firms.firms WHERE network = ?", [network]
+        ).fetchall()[0][0]
+    )
+    # the keys are computed by DuckDB (in parallel) and fetched as numpy in one go
+    yi = "0" if len(years) == 1 else "(list_position(?, year) - 1)"
+    links = fetch_numpy(
         con,
-        "SELECT firm FROM (SELECT DISTINCT firm_idx, firm FROM firms.firms WHERE network = ?) "
-        "ORDER BY firm_idx",
-        [network],
-    ).fetchnumpy()["firm"]
-    F = len(labels)
+        f"SELECT {yi}::BIGINT * {F} + supplier AS ks, {yi}::BIGINT * {F} + buyer AS kb, value "
+        "FROM firms.transactions WHERE network_id = ?",
+        ([years.tolist(), years.tolist()] if len(years) > 1 else []) + [nid],
+        obj="firms.transactions",
+    )
     attrs, dims = _attributes(con, network, years, F)
     clusters = run_sql(
         con,
@@ -133,13 +144,11 @@ def load_network(con: duckdb.DuckDBPyConnection, network: str) -> NetworkArrays:
         network=network,
         years=years,
         n_firms=F,
-        firm_labels=np.asarray(labels, dtype=object),
         cluster_labels=np.asarray(clusters, dtype=object),
         **attrs,
         **dims,
-        link_year=np.searchsorted(years, np.asarray(links["year"], dtype=np.int64)),
-        supplier=np.asarray(links["supplier"], dtype=np.int64),
-        buyer=np.asarray(links["buyer"], dtype=np.int64),
+        supplier_key=np.asarray(links["ks"], dtype=np.int64),
+        buyer_key=np.asarray(links["kb"], dtype=np.int64),
         value=np.asarray(links["value"], dtype=np.float64),
         member_firm=member_firm,
         member_group=member_group,
@@ -161,7 +170,7 @@ def _attributes(
         "NULLS FIRST, industry) - 1 AS code FROM (SELECT DISTINCT classification, industry "
         "FROM f WHERE industry IS NOT NULL)) "
     )
-    rows = run_sql(
+    rows = fetch_numpy(
         con,
         codes + "SELECT f.firm_idx, f.year, list_position(?, f.type) - 1 AS type_code, "
         "c.code AS country_code, coalesce(r.code, -1) AS region_code, "
@@ -172,7 +181,7 @@ def _attributes(
         "AND i.classification IS NOT DISTINCT FROM f.classification",
         [network, list(TYPES)],
         obj="firms.firms",
-    ).fetchnumpy()
+    )
     countries = [
         r[0]
         for r in run_sql(con, codes + "SELECT country FROM c ORDER BY code", [network]).fetchall()
@@ -185,12 +194,13 @@ def _attributes(
     ]
     Y = len(years)
     nk = Y * F
+    # small integer codes: the link-level gathers read them at random, so size matters
     out: dict[str, np.ndarray] = {
         "present": np.zeros(nk, dtype=bool),
-        "type_code": np.full(nk, -1, dtype=np.int64),
-        "country": np.full(nk, -1, dtype=np.int64),
-        "region": np.full(nk, -1, dtype=np.int64),
-        "industry": np.full(nk, -1, dtype=np.int64),
+        "type_code": np.full(nk, -1, dtype=np.int8),
+        "country": np.full(nk, -1, dtype=np.int32),
+        "region": np.full(nk, -1, dtype=np.int32),
+        "industry": np.full(nk, -1, dtype=np.int32),
         **{
             k: np.full(nk, np.nan)
             for k in ("lat", "lon", "sales", "employment", "exports", "imports")
@@ -228,6 +238,16 @@ def _attributes(
         "industry_labels": ind_labels,
         "industry_parts": parts,
     }
+
+
+def fetch_numpy(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list, obj: str
+) -> dict[str, np.ndarray]:
+    """A query's columns as numpy arrays (the relation API: no extra copy of the rows)."""
+    try:
+        return con.sql(sql, params=params).fetchnumpy()
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0], sql=sql, obj=obj) from exc
 
 
 def column_array(col: np.ndarray) -> np.ndarray:
@@ -269,11 +289,38 @@ def _members(
     all_y = np.concatenate([yi_u, yi[d]])
     all_r = np.concatenate([rows_u, d])
     key = (all_y * K + cl[all_r]) * F + fi[all_r]
-    key = np.unique(key)  # sorted by (year, cluster, firm); drops repeated memberships
+    key = unique(key)  # sorted by (year, cluster, firm); drops repeated memberships
     firm = key % F
     yc = key // F
     year_i = yc // K
     keep = present[year_i * F + firm]
     firm, yc = firm[keep], yc[keep]
-    gkeys, group = np.unique(yc, return_inverse=True)
+    gkeys, group = unique(yc, return_inverse=True)
     return firm, group.astype(np.int64), gkeys // K, gkeys % K
+
+
+def firm_labels(con: duckdb.DuckDBPyConnection, network: str, firms: np.ndarray) -> np.ndarray:
+    """The ids (as in the firm file) of the firms at positions ``firms`` (-1: None)."""
+    want = unique(firms[firms >= 0])
+    rows = run_sql(
+        con,
+        "SELECT firm_idx, any_value(firm) AS firm FROM firms.firms WHERE network = ? "
+        "AND list_contains(?, firm_idx) GROUP BY firm_idx ORDER BY firm_idx",
+        [network, want.tolist()],
+        obj="firms.firms",
+    ).fetchnumpy()
+    out = np.full(len(firms), None, dtype=object)
+    ok = firms >= 0
+    pos = np.searchsorted(np.asarray(rows["firm_idx"]), firms[ok])
+    out[ok] = np.asarray(rows["firm"], dtype=object)[pos]
+    return out
+
+
+def network_id(con: duckdb.DuckDBPyConnection, network: str) -> int:
+    """The integer id that keys ``firms.transactions`` (see ``queries/firm_schema.sql``)."""
+    row = run_sql(
+        con, "SELECT network_id FROM firms.networks WHERE network = ?", [network]
+    ).fetchall()
+    if not row:
+        raise SchemaError(f"firm network {network!r} is not in the store")
+    return int(row[0][0])

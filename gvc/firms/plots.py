@@ -62,7 +62,8 @@ def plot_clusters(
             "SELECT s.cluster, t.supplier, t.buyer, t.value FROM firms.transactions t "
             "JOIN _gvc_plot_members s ON s.firm_idx = t.supplier "
             "JOIN _gvc_plot_members b ON b.firm_idx = t.buyer AND b.cluster = s.cluster "
-            "WHERE t.network = ? AND t.year = ?",
+            "WHERE t.network_id = (SELECT network_id FROM firms.networks WHERE network = ?) "
+            "AND t.year = ?",
             [network, year],
             obj="firm chart links",
         ).df()

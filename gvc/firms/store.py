@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -29,7 +29,8 @@ from gvc.store import run_sql, transaction
 
 log = logging.getLogger(__name__)
 
-_TABLES = ("firms", "clusters", "memberships", "transactions", "concordance", "inputs")
+_TABLES = ("firms", "clusters", "memberships", "concordance", "inputs")
+"""Input tables keyed by the network name; ``firms.transactions`` is keyed by its id."""
 
 
 def now_utc() -> dt.datetime:
@@ -38,24 +39,46 @@ def now_utc() -> dt.datetime:
 
 
 def write_inputs(
-    con: duckdb.DuckDBPyConnection, network: str, staged: Mapping[str, Staged]
+    con: duckdb.DuckDBPyConnection,
+    network: str,
+    staged: Mapping[str, Staged],
+    *,
+    before_commit: Callable[[], None] | None = None,
 ) -> dict[str, int]:
-    """Replace the inputs of ``network`` by the staging tables, in one transaction.
+    """Replace the inputs of ``network`` by the staged files, in one transaction.
+
+    The transactions are read from their file by the insert itself (one pass); the table's
+    constraints reject unknown firms (NULL ids), self-loops and negative or non-finite values
+    with a :class:`~gvc.errors.QueryError`. ``before_commit`` runs inside the transaction
+    after the inserts (the checks across rows); an exception from it rolls everything back.
 
     Returns the rows stored per table. Results computed before stay, and show as stale in
     ``firm_runs_status`` until the next run.
     """
     now = now_utc()
-    f, m, t = (STAGE.format(k) for k in ("firms", "members", "transactions"))
+    f, m = (STAGE.format(k) for k in ("firms", "members"))
     with transaction(con):
+        run_sql(
+            con,
+            "INSERT INTO firms.networks SELECT ?, coalesce(max(network_id) + 1, 0) "
+            "FROM firms.networks ON CONFLICT DO NOTHING",
+            [network],
+            obj="firms.networks",
+        )
+        nid = run_sql(
+            con, "SELECT network_id FROM firms.networks WHERE network = ?", [network]
+        ).fetchall()[0][0]
         for table in _TABLES:
             run_sql(con, f"DELETE FROM firms.{table} WHERE network = ?", [network], obj=table)
+        run_sql(
+            con, "DELETE FROM firms.transactions WHERE network_id = ?", [nid], obj="transactions"
+        )
         run_sql(
             con,
             "INSERT INTO firms.firms SELECT ?, i.firm_idx, i.label, f.year, "
             "coalesce(f.type, 'firm'), f.country, f.region, f.lat, f.lon, f.classification, "
             "f.industry, f.sales, f.employment, f.exports, f.imports, f.source_row "
-            f"FROM {f} f JOIN _gvc_firm_ids i ON i.id = f.firm ORDER BY f.source_row",
+            f"FROM {f} f JOIN _gvc_firm_ids i ON i.id = f.firm",
             [network],
             obj="firms.firms",
         )
@@ -70,15 +93,16 @@ def write_inputs(
             con,
             "INSERT INTO firms.memberships SELECT ?, c.cluster_idx, m.firm_idx, m.year, "
             f"m.source_row FROM {m} m JOIN firms.clusters c ON c.network = ? "
-            "AND c.cluster = m.cluster ORDER BY m.source_row",
+            "AND c.cluster = m.cluster",
             [network, network],
             obj="firms.memberships",
         )
+        links = staged["transactions"]
         run_sql(
             con,
-            "INSERT INTO firms.transactions SELECT ?, year, supplier, buyer, value, source_row "
-            f"FROM {t}",
-            [network],
+            f"INSERT INTO firms.transactions SELECT ?, year, supplier, buyer, value FROM "
+            f"({links.select})",
+            [nid, *links.params],
             obj="firms.transactions",
         )
         if "concordance" in staged:
@@ -89,11 +113,16 @@ def write_inputs(
                 [network],
                 obj="firms.concordance",
             )
+        if before_commit is not None:
+            before_commit()
+        n_links = run_sql(
+            con, "SELECT count(*) FROM firms.transactions WHERE network_id = ?", [nid]
+        ).fetchall()[0][0]
         for kind, s in staged.items():
             run_sql(
                 con,
                 "INSERT INTO firms.inputs VALUES (?, ?, ?, ?, ?, ?)",
-                [network, kind, str(s.path), s.sha256, s.rows, now],
+                [network, kind, str(s.path), s.sha256, s.rows if s.rows >= 0 else n_links, now],
                 obj="firms.inputs",
             )
         counts = {
@@ -104,6 +133,7 @@ def write_inputs(
             )
             for table in _TABLES
         }
+        counts["transactions"] = int(n_links)
     log.info("network %s: stored %s", network, counts)
     return counts
 

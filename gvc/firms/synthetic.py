@@ -44,6 +44,7 @@ import pyarrow as pa
 
 from gvc.errors import InputError
 from gvc.kernels.blocks import total_exports
+from gvc.kernels.firm_network import unique
 from gvc.table import IOTable
 
 KM_PER_DEGREE = 6371.0088 * np.pi / 180.0
@@ -260,7 +261,7 @@ def generate_network(
     extra_k.append(other[scattered[other]])
     all_f = np.concatenate([mem_f, *extra_f])
     all_k = np.concatenate([mem_k, *extra_k])
-    key = np.unique(all_k * F + all_f)  # sorted by cluster, then firm
+    key = unique(all_k * F + all_f)  # sorted by cluster, then firm
     mk, mf = key // F, key % F
     member_any = np.zeros(F, dtype=bool)
     member_any[mf] = True
@@ -309,8 +310,11 @@ def generate_network(
     bm = np.repeat(mrow, bg_n)
     sup_node = firm_node[mf[bm]]
     same = node_c[:, None] == node_c[None, :]
-    pick = np.where(closed[mk[bm]][:, None], Z[sup_node] * same[sup_node], Z[sup_node])
-    j = _row_choice(rng, pick)
+    j = np.where(
+        closed[mk[bm]],
+        _cell_choice(rng, Z * same, sup_node),
+        _cell_choice(rng, Z, sup_node),
+    )
     bg_b = off[j] + rng.integers(0, 2, len(bm))
     cs = np.concatenate([intra_s, mf[bm]])
     cb = np.concatenate([intra_b, bg_b])
@@ -346,7 +350,7 @@ def generate_network(
     s_all = np.concatenate([cs, gs])
     b_all = np.concatenate([cb, gb])
     v_all = np.concatenate([cv, gv])
-    pair, inv = np.unique(s_all * F + b_all, return_inverse=True)
+    pair, inv = unique(s_all * F + b_all, return_inverse=True)
     val = np.bincount(inv, weights=v_all)
     keep = val > 0
     ls, lb, lv = pair[keep] // F, pair[keep] % F, val[keep]
@@ -470,6 +474,19 @@ def _row_choice(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     c = np.cumsum(weights, axis=1)
     u = rng.random(len(weights)) * c[:, -1]
     return np.minimum((c <= u[:, None]).sum(axis=1), weights.shape[1] - 1)
+
+
+def _cell_choice(rng: np.random.Generator, W: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each entry of ``rows``, a column of ``W`` (n, n) drawn in proportion to that row.
+
+    One global cumulative sum over the flattened matrix, so memory stays O(n^2 + k)."""
+    n = W.shape[1]
+    total = W.sum(axis=1)
+    cum = np.cumsum(W.ravel())
+    before = cum[np.arange(len(W)) * n + n - 1] - total
+    target = before[rows] + rng.random(len(rows)) * total[rows]
+    idx = np.searchsorted(cum, target, side="right")
+    return np.clip(idx - rows * n, 0, n - 1)
 
 
 def _firm_choice(

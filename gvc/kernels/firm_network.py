@@ -26,6 +26,8 @@ Wasserman, S. & Faust, K. (1994), Social Network Analysis, Cambridge UP, sec. 5.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -40,6 +42,31 @@ STRAND_PAIRS = ("business_science", "business_government", "science_government")
 
 # --------------------------------------------------------------------------------------------
 # group helpers
+
+
+def unique(a: np.ndarray, *, return_inverse: bool = False, return_counts: bool = False) -> Any:
+    """Sorted distinct values of an integer array (and inverse / counts), by sorting.
+
+    Same results as ``numpy.unique``; numpy 2.4's hash-based ``unique`` was 20 times slower
+    on half a million int64 keys here (1.6 s against 0.07 s).
+
+    >>> unique(np.array([3, 1, 3, 2]), return_inverse=True, return_counts=True)
+    (array([1, 2, 3]), array([2, 0, 2, 1]), array([1, 1, 2]))
+    """
+    a = np.asarray(a)
+    order = np.argsort(a, kind="stable") if return_inverse else None
+    s = a[order] if order is not None else np.sort(a)
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = s[1:] != s[:-1]
+    out: list[np.ndarray] = [s[first]]
+    if return_inverse:
+        inv = np.empty(len(a), dtype=np.int64)
+        inv[order] = np.cumsum(first) - 1
+        out.append(inv)
+    if return_counts:
+        out.append(np.diff(np.append(np.flatnonzero(first), len(s))))
+    return out[0] if len(out) == 1 else tuple(out)
+
 
 
 def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -89,10 +116,9 @@ def distinct_per_group(groups: np.ndarray, codes: np.ndarray, n_groups: int) -> 
     array([1, 1])
     """
     ok = codes >= 0
-    key = np.unique(groups[ok].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes[ok])
-    if not len(key):
-        return np.zeros(n_groups, dtype=np.int64)
-    return np.bincount(key // (int(codes.max(initial=0)) + 1), minlength=n_groups)
+    width = int(codes.max(initial=0)) + 1
+    key = unique(groups[ok].astype(np.int64) * width + codes[ok])
+    return np.bincount(key // width, minlength=n_groups)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,9 +136,9 @@ def intra_links(
     with both member rows in the same group.
 
     Link ``l`` is intra-cluster for group ``g`` when its supplier and its buyer (same year)
-    both have a member row in ``g``. Member rows are looked up through CSR pointers over the
-    dense keys, so a link costs O(1) when both firms belong to at most one cluster; links of
-    firms in several clusters take a sorted search.
+    both have a member row in ``g``. A link whose firms belong to at most one cluster each
+    costs two look-ups in a per-key array (O(1)); links of firms in several clusters expand
+    the supplier's member rows and search the buyer's (sorted search).
 
     Parameters
     ----------
@@ -140,33 +166,42 @@ def intra_links(
     kb = np.asarray(buyer_key, dtype=np.int64)
     mk = np.asarray(member_key, dtype=np.int64)
     mg = np.asarray(member_group, dtype=np.int64)
-    order = np.lexsort((mg, mk))
-    ptr = np.zeros(n_keys + 1, dtype=np.int64)
-    np.cumsum(np.bincount(mk, minlength=n_keys), out=ptr[1:])
-    lo_s, lo_b = ptr[ks], ptr[kb]
-    cs, cb = ptr[ks + 1] - lo_s, ptr[kb + 1] - lo_b
-    gs = mg[order]  # group of the sorted member rows
+    M = len(mk)
+    count = np.bincount(mk, minlength=n_keys)
+    # per key: the group of its only member row (>= 0), -1 no member row, -2 several; a small
+    # array, so the two gathers per link stay in cache
+    only = np.full(n_keys, -1, dtype=np.int32)
+    one_row = np.full(n_keys, -1, dtype=np.int32 if M < 2**31 else np.int64)
+    single = count[mk] == 1
+    only[mk[single]] = mg[single]
+    one_row[mk[single]] = np.flatnonzero(single)
+    only[count > 1] = -2
+    gs, gb = only[ks], only[kb]
 
     # the common case: both ends belong to exactly one cluster that year
-    one = np.flatnonzero((cs == 1) & (cb == 1))
-    hit = gs[lo_s[one]] == gs[lo_b[one]]
-    links = [one[hit]]
-    ms = [order[lo_s[one[hit]]]]
-    mb = [order[lo_b[one[hit]]]]
+    one = np.flatnonzero((gs >= 0) & (gs == gb))
+    links = [one]
+    ms = [one_row[ks[one]].astype(np.int64)]
+    mb = [one_row[kb[one]].astype(np.int64)]
 
     # links touching a firm in several clusters: expand the supplier's rows, search the buyer's
-    many = np.flatnonzero((cs > 0) & (cb > 0) & ((cs > 1) | (cb > 1)))
+    many = np.flatnonzero(((gs == -2) & (gb != -1)) | ((gb == -2) & (gs != -1)))
     if len(many):
-        rep = np.repeat(many, cs[many])
-        within = np.arange(len(rep)) - np.repeat(np.cumsum(cs[many]) - cs[many], cs[many])
-        pos_s = lo_s[rep] + within
+        order = np.lexsort((mg, mk))
+        ptr = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(count, out=ptr[1:])
+        lo_s = ptr[ks[many]]
+        cs = count[ks[many]]
+        rep = np.repeat(many, cs)
+        within = np.arange(len(rep)) - np.repeat(np.cumsum(cs) - cs, cs)
+        pos_s = np.repeat(lo_s, cs) + within
+        sorted_group = mg[order]
         n_groups = int(mg.max()) + 1
         if n_keys * n_groups >= 2**62:
             raise InputError("intra_links: too many firm-years x groups for a 64-bit key")
-        comb = mk[order] * n_groups + gs  # sorted, as order is by (key, group)
-        want = kb[rep] * n_groups + gs[pos_s]
-        pos_b = np.searchsorted(comb, want)
-        pos_b = np.minimum(pos_b, len(comb) - 1)
+        comb = mk[order] * n_groups + sorted_group  # sorted: order is by (key, group)
+        want = kb[rep] * n_groups + sorted_group[pos_s]
+        pos_b = np.minimum(np.searchsorted(comb, want), len(comb) - 1)
         ok = comb[pos_b] == want
         links.append(rep[ok])
         ms.append(order[pos_s[ok]])
@@ -419,7 +454,7 @@ def core_related_industries(
     use = np.asarray(is_firm, dtype=bool) & (ind >= 0)
     width = int(ind.max(initial=0)) + 1
     key = np.where(use, g * width + ind, -1)
-    uk, counts = np.unique(key[use], return_counts=True)
+    uk, counts = unique(key[use], return_counts=True)
     ug = uk // width
     firms = np.bincount(ug, weights=counts, minlength=n_groups)
     top = np.zeros(n_groups)

@@ -194,8 +194,22 @@ def main() -> None:
     db = d / "bench.duckdb"
     if not (d / "transactions.parquet").exists():  # in a process of its own: it is big
         subprocess.run(
-            [sys.executable, __file__, "--child", "generate", "--dir", str(d), "--db", str(db),
-             "--firms", str(a.firms), "--links", str(a.links), "--clusters", str(a.clusters)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "generate",
+                "--dir",
+                str(d),
+                "--db",
+                str(db),
+                "--firms",
+                str(a.firms),
+                "--links",
+                str(a.links),
+                "--clusters",
+                str(a.clusters),
+            ],
             check=True,
         )
     import pyarrow.parquet as pq

@@ -414,8 +414,14 @@ def _link_source(
         f"LEFT JOIN _gvc_firm_ids b ON {_id_join(con, src, 'buyer').format(a='b')}"
     )
     return Staged(
-        "transactions", path, file_sha256(path), -1, select=select, params=tuple(src.params),
-        source=src, year_expr=year_expr,
+        "transactions",
+        path,
+        file_sha256(path),
+        -1,
+        select=select,
+        params=tuple(src.params),
+        source=src,
+        year_expr=year_expr,
     )
 
 
@@ -465,9 +471,7 @@ def explain_links(con: duckdb.DuckDBPyConnection, links: Staged, firms: Staged) 
     raise InputError(f"{at}: self-loop: supplier and buyer are both {v!r}")
 
 
-def check_links(
-    con: duckdb.DuckDBPyConnection, network: str, links: Staged, firms: Staged
-) -> None:
+def check_links(con: duckdb.DuckDBPyConnection, network: str, links: Staged, firms: Staged) -> None:
     """Checks across transaction rows, on the rows just written (before the commit).
 
     Duplicate ``(supplier, buyer, year)`` links (counted through a sparse matrix, then

@@ -251,13 +251,12 @@ def fetch_numpy(
 
 
 def column_array(col: np.ndarray) -> np.ndarray:
-    """A fetched column as a plain array: masked (NULL) entries become NaN or -1."""
+    """A fetched column as a plain array: masked (NULL) entries become NaN (floats) or -1."""
     if np.ma.isMaskedArray(col):
         if col.dtype.kind == "f":
             return np.ma.filled(col.astype(np.float64), np.nan)
         return np.ma.filled(col.astype(np.int64), -1)
-    arr = np.asarray(col)
-    return arr.astype(np.float64) if arr.dtype.kind == "f" else arr.astype(np.int64)
+    return np.asarray(col)
 
 
 def _members(

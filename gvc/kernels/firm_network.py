@@ -68,7 +68,6 @@ def unique(a: np.ndarray, *, return_inverse: bool = False, return_counts: bool =
     return out[0] if len(out) == 1 else tuple(out)
 
 
-
 def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     """``out[g] = sum_{m: groups[m] = g} values[m]`` (float64)."""
     return np.bincount(groups, weights=np.asarray(values, dtype=np.float64), minlength=n_groups)

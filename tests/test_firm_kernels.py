@@ -7,6 +7,7 @@ import pytest
 from firmnet import KM_PER_DEGREE
 
 from gvc.errors import InputError
+from gvc.kernels import firm_composition as fc
 from gvc.kernels import firm_network as fn
 from gvc.kernels import firm_territory as ft
 
@@ -99,26 +100,26 @@ def test_duplicate_pairs() -> None:
 def test_purchase_shares_sum_to_one_and_match_hand_values() -> None:
     # bought 60 in the transactions (40 from the same country, 30 of it the same region),
     # imports 40; inside the cluster 20, of it 15 same country, 10 same region
-    s = fn.purchase_shares(np.array([60.0]), [40.0], [30.0], [40.0], [20.0], [15.0], [10.0])
+    s = fc.purchase_shares(np.array([60.0]), [40.0], [30.0], [40.0], [20.0], [15.0], [10.0])
     np.testing.assert_allclose(s, [[0.2, 0.2, 0.05, 0.55]])
     rng = np.random.default_rng(0)
     T = rng.uniform(10, 20, 50)
     C = T * rng.uniform(0, 1, 50)
     R = C * rng.uniform(0, 1, 50)
     W = R * rng.uniform(0, 1, 50)  # all inside purchases from the same region
-    s = fn.purchase_shares(T, C, R, rng.uniform(0, 5, 50), W, W, W)
+    s = fc.purchase_shares(T, C, R, rng.uniform(0, 5, 50), W, W, W)
     np.testing.assert_allclose(s.sum(axis=1), 1.0)
     assert (s >= -1e-12).all()
 
 
 def test_strands_present_and_linked() -> None:
     # business-science links only: government present but not linked
-    pv = fn.strand_link_values(
+    pv = fc.strand_link_values(
         np.array([0, 1]), np.array([1, 0]), np.array([2.0, 3.0]), np.zeros(2, int), 1
     )
     np.testing.assert_allclose(pv, [[5.0, 0.0, 0.0]])
-    assert fn.strands_linked(np.array([[True, True, True]]), pv).tolist() == [2]
-    assert fn.strands_linked(np.array([[True, False, False]]), pv).tolist() == [1]
+    assert fc.strands_linked(np.array([[True, True, True]]), pv).tolist() == [2]
+    assert fc.strands_linked(np.array([[True, False, False]]), pv).tolist() == [1]
 
 
 def test_core_and_related_industries() -> None:
@@ -127,7 +128,7 @@ def test_core_and_related_industries() -> None:
     ind = np.array([1, 1, 1, 2, 3, 9, 4, 5])
     firm = np.array([True, True, True, True, True, False, True, True])
     g = np.array([0, 0, 0, 0, 0, 0, 1, 1])
-    core, rel, pairs, n = fn.core_related_industries(
+    core, rel, pairs, n = fc.core_related_industries(
         ind, firm, g, 2, 0.5, np.array([3, 5]), np.array([0, 0])
     )
     assert core.tolist() == [True, True, True, False, False, False, True, True]

@@ -71,7 +71,8 @@ def ingest_network(
         the first problem in the files, naming file and row; nothing is stored.
     """
     from gvc.errors import QueryError
-    from gvc.firms.inputs import check_links, drop_staging, explain_links, stage_inputs
+    from gvc.firms.inputs import drop_staging, stage_inputs
+    from gvc.firms.links import check_links, explain_links
     from gvc.firms.store import write_inputs
 
     t0 = time.perf_counter()

@@ -22,11 +22,11 @@ year), intra-cluster links ``(s -> b)`` of value ``v`` (both ends members of ``g
   mean and max distance, share within ``radius_km``, distinct regions and countries
   (:mod:`gvc.kernels.firm_territory`).
 * **Openness**: purchases ``P = sum_m (T_m + imports_m)`` split into inside / same region /
-  other regions of the same country / abroad (sum 1, :func:`~gvc.kernels.firm_network.
+  other regions of the same country / abroad (sum 1, :func:`~gvc.kernels.firm_composition.
   purchase_shares`), ``purchases_domestic_share = sum_m C_m / P`` (suppliers in the buyer's
   country, inside or outside the cluster), ``export_share = sum exports / sum sales``.
 * **Critical mass and triple helix**: member firms (types firm, state_corporation) in core
-  and related industries (:func:`~gvc.kernels.firm_network.core_related_industries`), the
+  and related industries (:func:`~gvc.kernels.firm_composition.core_related_industries`), the
   distinct industries of member firms, members by strand, the intra-cluster value between
   strands as shares of ``W``, the strands present and linked, the anchor's type
   (``large_firm`` for a firm with at least ``large_firm_employment`` employees).
@@ -44,6 +44,7 @@ import numpy as np
 import pyarrow as pa
 
 from gvc.firms.network import TYPES, NetworkArrays
+from gvc.kernels import firm_composition as fc
 from gvc.kernels import firm_network as fn
 from gvc.kernels import firm_territory as ft
 
@@ -242,7 +243,7 @@ def cluster_diagnostics(
     sr = sc & (a.region[ks[li]] == a.region[kb[li]]) & (a.region[ks[li]] >= 0)
     imports = fn.group_sum(np.nan_to_num(a.imports[mk]), g, G)
     T, C = fn.group_sum(bought[mk], g, G), fn.group_sum(bought_c[mk], g, G)
-    shares = fn.purchase_shares(
+    shares = fc.purchase_shares(
         T,
         C,
         fn.group_sum(bought_r[mk], g, G),
@@ -267,7 +268,7 @@ def cluster_diagnostics(
 
     # critical mass
     is_firm = a.is_firm[mk]
-    core, related, _, industries = fn.core_related_industries(
+    core, related, _, industries = fc.core_related_industries(
         a.industry[mk], is_firm, g, G, float(params["core_industry_share"]), ms, mb
     )
     core_n = np.bincount(g, weights=core, minlength=G).astype(np.int64)
@@ -284,7 +285,7 @@ def cluster_diagnostics(
     strand = a.strand[mk]
     by_strand = np.bincount(g * 3 + strand, minlength=3 * G).reshape(G, 3)
     present = by_strand > 0
-    pv = fn.strand_link_values(strand[ms], strand[mb], vi, gi, G)
+    pv = fc.strand_link_values(strand[ms], strand[mb], vi, gi, G)
     out |= {
         "members_business": by_strand[:, 0],
         "members_science": by_strand[:, 1],
@@ -294,7 +295,7 @@ def cluster_diagnostics(
         "share_business_science": _ratio(pv[:, 0], W),
         "share_business_government": _ratio(pv[:, 1], W),
         "share_science_government": _ratio(pv[:, 2], W),
-        "strands_linked": fn.strands_linked(present, pv),
+        "strands_linked": fc.strands_linked(present, pv),
     }
 
     # embeddedness through the country x industry table
@@ -318,7 +319,7 @@ def core_industry_pairs(a: NetworkArrays, params: Mapping[str, Any]) -> np.ndarr
     """The ``(group, industry code)`` pairs that are core industries (for the labels)."""
     mk = a.member_key
     g = a.member_group
-    _, _, pairs, _ = fn.core_related_industries(
+    _, _, pairs, _ = fc.core_related_industries(
         a.industry[mk],
         a.is_firm[mk],
         g,

@@ -21,7 +21,8 @@ import numpy as np
 
 from gvc.errors import QueryError, SchemaError
 from gvc.firms.inputs import FIRM_TYPES, MEMBER_TYPES
-from gvc.kernels.firm_network import STRANDS, unique
+from gvc.kernels.firm_composition import STRANDS
+from gvc.kernels.firm_network import unique
 from gvc.store import run_sql
 
 TYPES = tuple(MEMBER_TYPES)

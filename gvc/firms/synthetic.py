@@ -43,17 +43,15 @@ import numpy as np
 import pyarrow as pa
 
 from gvc.errors import InputError
+from gvc.firms import synthetic_draws as dr
 from gvc.kernels.blocks import total_exports
 from gvc.kernels.firm_network import unique
 from gvc.table import IOTable
 
-KM_PER_DEGREE = 6371.0088 * np.pi / 180.0
 CAP = 0.6
 """Largest share of a cell the carved member links may take."""
 RHO = {"closed": 0.8, "open": 0.45, "noncompliant": 0.08}
 """Intra-cluster share of members' intermediate sales by design."""
-EMPLOYEE_SALES = 0.15
-"""Sales per employee in table units (0.15 million USD) used to invent employment."""
 
 
 @dataclass
@@ -185,7 +183,7 @@ def generate_network(
 
     # ---- firms
     active = (R > 0) | (Z.sum(axis=0) > 0) | (x > 0)
-    nf = _apportion(np.where(active, np.maximum(x, 0.0), 0.0), n_firms)
+    nf = dr.apportion(np.where(active, np.maximum(x, 0.0), 0.0), n_firms)
     nf = np.where(active, np.maximum(nf, 3), 0)
     F = int(nf.sum())
     firm_node = np.repeat(np.arange(n), nf)
@@ -212,9 +210,9 @@ def generate_network(
         ]
     )
     R_ = regions_per_country
-    reg = _offset(np.repeat(centre, R_, axis=0), _disc(rng, nc * R_, 300.0)).reshape(nc, R_, 2)
+    reg = dr.offset(np.repeat(centre, R_, axis=0), dr.disc(rng, nc * R_, 300.0)).reshape(nc, R_, 2)
     firm_region = rng.integers(0, R_, F)
-    pos = _offset(reg[node_c[firm_node], firm_region], rng.normal(0.0, 15.0, (F, 2)))
+    pos = dr.offset(reg[node_c[firm_node], firm_region], rng.normal(0.0, 15.0, (F, 2)))
 
     # ---- clusters: host country, core and related sector, design
     K = n_clusters
@@ -223,7 +221,7 @@ def generate_network(
     wcs = nf.reshape(nc, N).astype(np.float64) - 2.0
     wcs[:, [s for s in (sci, gov) if s >= 0]] = 0.0
     wcs = np.maximum(wcs, 0.0)
-    core = _row_choice(rng, wcs[host])
+    core = dr.row_choice(rng, wcs[host])
     dom = Z.reshape(nc, N, nc, N)[host, :, host, :]  # (K, N, N) domestic block of the host
     link = dom[np.arange(K), :, core] + dom[np.arange(K), core, :]
     link[np.arange(K), core] = -1.0
@@ -237,7 +235,9 @@ def generate_network(
     rho = np.where(compliant, np.where(closed, RHO["closed"], RHO["open"]), RHO["noncompliant"])
 
     # ---- memberships: core / related firms, science and government members, a few overlaps
-    mem_f, mem_k = _members(rng, host, core, related, nf, off, reserved, firm_node, N, member_share)
+    mem_f, mem_k = dr.draw_members(
+        rng, host, core, related, nf, off, reserved, firm_node, N, member_share
+    )
     primary = np.full(F, -1)
     primary[mem_f] = mem_k
     extra_f, extra_k = [], []
@@ -272,11 +272,11 @@ def generate_network(
     primary[mf[lone]] = mk[lone]
 
     # members' positions: compact around a point of the host, or scattered over the country
-    home = _offset(reg[host, rng.integers(0, R_, K)], np.zeros((K, 2)))
+    home = dr.offset(reg[host, rng.integers(0, R_, K)], np.zeros((K, 2)))
     pm = primary >= 0
     kk = primary[pm]
-    compact_pos = _offset(home[kk], rng.normal(0.0, 6.0, (len(kk), 2)))
-    spread_pos = _offset(centre[host[kk]], rng.normal(0.0, 250.0, (len(kk), 2)))
+    compact_pos = dr.offset(home[kk], rng.normal(0.0, 6.0, (len(kk), 2)))
+    spread_pos = dr.offset(centre[host[kk]], rng.normal(0.0, 250.0, (len(kk), 2)))
     pos[pm] = np.where(scattered[kk][:, None], spread_pos, compact_pos)
 
     # anchors of focal clusters: the largest firm of the core sector, a state corporation,
@@ -303,7 +303,7 @@ def generate_network(
 
     # ---- carved links of members: intra-cluster, and their other intermediate sales
     T = sigma[mf] * R[firm_node[mf]]
-    intra_s, intra_b, intra_v, intra_m = _intra_links(
+    intra_s, intra_b, intra_v, intra_m = dr.plant_intra_links(
         rng, mk, mf, starts, focal, anchor_row, rho[mk] * T, K
     )
     bg_n = 2
@@ -312,8 +312,8 @@ def generate_network(
     same = node_c[:, None] == node_c[None, :]
     j = np.where(
         closed[mk[bm]],
-        _cell_choice(rng, Z * same, sup_node),
-        _cell_choice(rng, Z, sup_node),
+        dr.cell_choice(rng, Z * same, sup_node),
+        dr.cell_choice(rng, Z, sup_node),
     )
     bg_b = off[j] + rng.integers(0, 2, len(bm))
     cs = np.concatenate([intra_s, mf[bm]])
@@ -338,8 +338,8 @@ def generate_network(
     m = 1 + np.floor(want).astype(np.int64) + (rng.random(len(cells)) < want % 1)
     lc = np.repeat(cells, m)
     gi, gj = lc // n, lc % n
-    gs = _firm_choice(rng, sigma * ~member_any, firm_node, off, nf, gi)
-    gb = _firm_choice(rng, sigma * ~closed_member, firm_node, off, nf, gj)
+    gs = dr.firm_choice(rng, sigma * ~member_any, firm_node, off, nf, gi)
+    gb = dr.firm_choice(rng, sigma * ~closed_member, firm_node, off, nf, gj)
     loop = gs == gb
     gb[loop] = np.where(gs[loop] == off[gj[loop]], off[gj[loop]] + 1, off[gj[loop]])
     w = sigma[gs] * sigma[gb] * rng.lognormal(0.0, 0.5, len(lc))
@@ -355,7 +355,7 @@ def generate_network(
     keep = val > 0
     ls, lb, lv = pair[keep] // F, pair[keep] % F, val[keep]
 
-    firms = _firm_table(
+    firms = dr.firm_table(
         rng,
         F=F,
         firm_node=firm_node,
@@ -438,196 +438,4 @@ def generate_network(
         countries=countries,
         sectors=table.sectors,
         Z=Z,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# helpers (all vectorised)
-
-
-def _apportion(weight: np.ndarray, total: int) -> np.ndarray:
-    """Integer counts proportional to ``weight`` summing to ``total`` (largest remainders)."""
-    q = total * weight / weight.sum()
-    out = np.floor(q).astype(np.int64)
-    rest = total - int(out.sum())
-    if rest > 0:
-        out[np.argsort(-(q - out), kind="stable")[:rest]] += 1
-    return out
-
-
-def _disc(rng: np.random.Generator, k: int, radius_km: float) -> np.ndarray:
-    r = radius_km * np.sqrt(rng.random(k))
-    t = rng.random(k) * 2 * np.pi
-    return np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
-
-
-def _offset(lonlat: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """Move points by (east, north) km on a local tangent plane; latitudes kept in +-89."""
-    lat = np.clip(lonlat[:, 1] + km[:, 1] / KM_PER_DEGREE, -89.0, 89.0)
-    lon = lonlat[:, 0] + km[:, 0] / (KM_PER_DEGREE * np.cos(np.radians(lat)))
-    lon = (lon + 180.0) % 360.0 - 180.0
-    return np.stack([lon, lat], axis=1)
-
-
-def _row_choice(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
-    """One column per row of ``weights`` (k, m), drawn in proportion to the row."""
-    c = np.cumsum(weights, axis=1)
-    u = rng.random(len(weights)) * c[:, -1]
-    return np.minimum((c <= u[:, None]).sum(axis=1), weights.shape[1] - 1)
-
-
-def _cell_choice(rng: np.random.Generator, W: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each entry of ``rows``, a column of ``W`` (n, n) drawn in proportion to that row.
-
-    One global cumulative sum over the flattened matrix, so memory stays O(n^2 + k)."""
-    n = W.shape[1]
-    total = W.sum(axis=1)
-    cum = np.cumsum(W.ravel())
-    before = cum[np.arange(len(W)) * n + n - 1] - total
-    target = before[rows] + rng.random(len(rows)) * total[rows]
-    idx = np.searchsorted(cum, target, side="right")
-    return np.clip(idx - rows * n, 0, n - 1)
-
-
-def _firm_choice(
-    rng: np.random.Generator,
-    weight: np.ndarray,
-    firm_node: np.ndarray,
-    off: np.ndarray,
-    nf: np.ndarray,
-    node: np.ndarray,
-) -> np.ndarray:
-    """For each entry of ``node``, a firm of that node drawn in proportion to ``weight``."""
-    cw = np.cumsum(weight)
-    before = np.where(off > 0, cw[np.maximum(off - 1, 0)], 0.0)
-    total = cw[np.maximum(off + nf - 1, 0)] - before
-    target = before[node] + rng.random(len(node)) * total[node]
-    f = np.searchsorted(cw, target, side="right")
-    return np.clip(f, off[node], off[node] + nf[node] - 1)
-
-
-def _members(
-    rng: np.random.Generator,
-    host: np.ndarray,
-    core: np.ndarray,
-    related: np.ndarray,
-    nf: np.ndarray,
-    off: np.ndarray,
-    reserved: np.ndarray,
-    firm_node: np.ndarray,
-    N: int,
-    member_share: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Primary memberships: each non-reserved firm of a core (related) node joins one of the
-    clusters of that node with probability ``member_share`` (0.3 x that)."""
-    K = len(host)
-    e_node = np.concatenate([host * N + core, host * N + related])
-    e_k = np.concatenate([np.arange(K), np.arange(K)])
-    e_w = np.concatenate([np.ones(K), np.full(K, 0.3)])
-    o = np.argsort(e_node, kind="stable")
-    e_node, e_k, e_w = e_node[o], e_k[o], e_w[o]
-    n = len(nf)
-    wn = np.bincount(e_node, weights=e_w, minlength=n)
-    cw = np.cumsum(e_w)
-    first = np.searchsorted(e_node, np.arange(n))
-    before = np.where(first > 0, cw[np.maximum(first - 1, 0)], 0.0)
-    node = firm_node
-    join = (
-        ~reserved
-        & (wn[node] > 0)
-        & (rng.random(len(node)) < member_share * np.minimum(wn[node], 1.0))
-    )
-    f = np.flatnonzero(join)
-    target = before[node[f]] + rng.random(len(f)) * wn[node[f]]
-    idx = np.minimum(np.searchsorted(cw, target, side="right"), len(cw) - 1)
-    return f, e_k[idx]
-
-
-def _intra_links(
-    rng: np.random.Generator,
-    mk: np.ndarray,
-    mf: np.ndarray,
-    starts: np.ndarray,
-    focal: np.ndarray,
-    anchor_row: np.ndarray,
-    intra: np.ndarray,
-    K: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Intra-cluster links of member rows (sorted by cluster): a star around the anchor in
-    focal clusters, up to four random partners per member in networked ones. Each member's
-    ``intra`` sales are split over its out-links."""
-    M = len(mk)
-    rows = np.arange(M)
-    size = np.bincount(mk, minlength=K)
-    start = np.zeros(K, dtype=np.int64)
-    start[mk[starts]] = starts
-    n_k = size[mk]
-    is_focal = focal[mk] & (anchor_row[mk] >= 0)
-    a_row = anchor_row[mk]
-    # focal: members sell to the anchor; the anchor sells to about half the members
-    star = is_focal & (rows != a_row)
-    s1, b1 = rows[star], a_row[star]
-    # the anchor sells to about half the members, always to the first one after it
-    first = start[mk] + (a_row == start[mk])
-    back = star & ((rng.random(M) < 0.5) | (rows == first))
-    s2, b2 = a_row[back], rows[back]
-    # networked: up to four partners, never oneself
-    net = ~is_focal & (n_k > 1)
-    d = np.where(net, np.minimum(4, n_k - 1), 0)
-    s3 = np.repeat(rows, d)
-    pos = s3 - start[mk[s3]]
-    step = 1 + (rng.random(len(s3)) * (n_k[s3] - 1)).astype(np.int64)
-    b3 = start[mk[s3]] + (pos + step) % n_k[s3]
-    src = np.concatenate([s1, s2, s3])
-    dst = np.concatenate([b1, b2, b3])
-    outdeg = np.bincount(src, minlength=M)
-    val = intra[src] / outdeg[src]
-    return mf[src], mf[dst], val, src
-
-
-def _firm_table(rng: np.random.Generator, **k) -> pa.Table:
-    """Firm attributes consistent with the links and the table (see module doc)."""
-    F = k["F"]
-    firm_node, node_c, node_s = k["firm_node"], k["node_c"], k["node_s"]
-    ls, lb, lv = k["ls"], k["lb"], k["lv"]
-    sigma, closed_member = k["sigma"], k["closed_member"]
-    n = len(node_c)
-    sold = np.bincount(ls, weights=lv, minlength=F)
-    cross = node_c[firm_node[ls]] != node_c[firm_node[lb]]
-    xsold = np.bincount(ls, weights=lv * cross, minlength=F)
-    # sales to final demand and to firms outside the network, exports beyond the links and
-    # imports go to firms outside closed clusters, in proportion to size
-    other = np.maximum(k["x"] - k["R"], 0.0)
-    open_w = sigma * ~closed_member
-    norm = np.bincount(firm_node, weights=open_w, minlength=n)[firm_node]
-    sales = sold + other[firm_node] * open_w / norm
-    ex_rest = np.maximum(k["e"] - np.bincount(firm_node, weights=xsold, minlength=n), 0.0)
-    exports = xsold + ex_rest[firm_node] * open_w / norm
-    imports = k["imp"][firm_node] * open_w / norm
-    employment = np.maximum(np.round(sales / EMPLOYEE_SALES), 1.0)
-    employment[k["large"]] = np.maximum(employment[k["large"]], 300.0)
-    sectors = k["table"].sectors
-    codes = np.array([(k["industry_codes"] or {}).get(s, s) for s in sectors], dtype=object)
-    industry = codes[node_s[firm_node]]
-    for code, secs in (k["coarse_codes"] or {}).items():
-        in_group = np.isin(node_s[firm_node], [sectors.index(s) for s in secs])
-        industry = np.where(in_group & (rng.random(F) < k["coarse_share"]), code, industry)
-    countries = np.array(k["countries"], dtype=object)
-    c = countries[node_c[firm_node]]
-    region = np.char.add(np.char.add(c.astype(str), "-R"), k["firm_region"].astype(str))
-    return pa.table(
-        {
-            "country": pa.array(c.tolist(), pa.string()),
-            "region": pa.array(region.tolist(), pa.string()),
-            "lat": pa.array(k["pos"][:, 1]),
-            "lon": pa.array(k["pos"][:, 0]),
-            "classification": pa.array(np.full(F, k["classification"]).tolist(), pa.string()),
-            "industry": pa.array(industry.tolist(), pa.string()),
-            "sales": pa.array(sales),
-            "employment": pa.array(employment),
-            "exports": pa.array(exports),
-            "imports": pa.array(imports),
-            "type": pa.array(k["ftype"].tolist(), pa.string()),
-            "sector": pa.array(node_s[firm_node].astype(np.int64)),
-        }
     )

@@ -7,12 +7,15 @@ openness, critical mass and triple helix, embeddedness inherited from the countr
 nodes) and rule-based flags. Modules, one job each:
 
 * :mod:`~gvc.firms.inputs`: read and validate the files into staging tables;
+  :mod:`~gvc.firms.links`: the transaction file (read by the insert, checked across rows);
 * :mod:`~gvc.firms.store`: every write to the store (inputs, results, run records);
 * :mod:`~gvc.firms.network`: a stored network as arrays for the kernels;
 * :mod:`~gvc.firms.diagnostics`, :mod:`~gvc.firms.embed`: the diagnostics (maths in
-  :mod:`gvc.kernels.firm_network` and :mod:`gvc.kernels.firm_territory`);
+  :mod:`gvc.kernels.firm_network`, :mod:`gvc.kernels.firm_composition` and
+  :mod:`gvc.kernels.firm_territory`);
 * :mod:`~gvc.firms.rules`, :mod:`~gvc.firms.flags`: TOML rules and the flag engine;
-* :mod:`~gvc.firms.synthetic`: synthetic networks derived from a country x industry table;
+* :mod:`~gvc.firms.synthetic` (draws in :mod:`~gvc.firms.synthetic_draws`): synthetic
+  networks derived from a country x industry table;
 * :mod:`~gvc.firms.report`, :mod:`~gvc.firms.plots`, :mod:`~gvc.firms.demo`: what the CLI
   prints and draws;
 * :mod:`~gvc.firms.api`: the public operations (``ingest_network``, ``run_network``).

@@ -99,6 +99,8 @@ LEDGER_DDL = """CREATE TABLE IF NOT EXISTS ledger (
     computed_at TIMESTAMP NOT NULL,
     PRIMARY KEY (dataset, year, result))"""
 
+LEDGER_ALTER = "ALTER TABLE ledger ADD COLUMN IF NOT EXISTS depends_on_tables VARCHAR[]"
+
 _COMMENTS = {
     "tables.table_sha256": "identity of the harmonised input: sha256 of the file's sha256, the "
     "harmonisation options and the declared unit; every result in the ledger names it",
@@ -111,6 +113,8 @@ _COMMENTS = {
     "ledger.input_sha256": "tables.table_sha256 of the input it was computed from",
     "ledger.depends_on_years": "years of the dataset whose input it used (replacing one of "
     "them deletes this result in the same transaction)",
+    "ledger.depends_on_tables": "dataset/year input tables of other datasets it read "
+    "(replacing one of them deletes this result)",
     "ledger.options_hash": "sha256 of the options or definition it was computed with",
     "ledger.options": "those options or that definition (JSON)",
     "ledger.gvc_version": "gvc version that computed it (another version recomputes it)",
@@ -145,7 +149,7 @@ def setup(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
 
     with transaction(con):
         old = _stored_version(con)
-        for stmt in BASE_DDL + [LEDGER_DDL] + facts_ddl():
+        for stmt in BASE_DDL + [LEDGER_DDL, LEDGER_ALTER] + facts_ddl():
             run_sql(con, stmt, obj="schema")
         if old is not None and old < SCHEMA_VERSION:
             _migrate(con, old)

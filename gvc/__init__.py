@@ -2,8 +2,8 @@
 
 The names below load on first use (PEP 562), so ``import gvc`` and ``gvc --help`` stay light:
 
-* :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`
-  (:mod:`gvc.api`); :data:`DEFAULT_STEPS` (:mod:`gvc.indicators.registry`);
+* :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`,
+  :func:`to_pymrio` (:mod:`gvc.api`); :data:`DEFAULT_STEPS` (:mod:`gvc.indicators.registry`);
 * packages: :mod:`gvc.catalog` (store schema, input tables, results ledger), :mod:`gvc.chains`,
   :mod:`gvc.lockin`, :mod:`gvc.pipeline`, :mod:`gvc.kernels` (numpy only), :mod:`gvc.readers`.
 
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.3.0"
 
-_API = ("audit", "decompose", "ingest", "query", "run")
+_API = ("audit", "decompose", "ingest", "query", "run", "to_pymrio")
 _SUBMODULES = (
     "api",
     "catalog",
@@ -32,10 +32,19 @@ _SUBMODULES = (
     "readers",
 )
 
-__all__ = ["DEFAULT_STEPS", "__version__", "audit", "decompose", "ingest", "query", "run"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "__version__",
+    "audit",
+    "decompose",
+    "ingest",
+    "query",
+    "run",
+    "to_pymrio",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gvc.api import audit, decompose, ingest, query, run
+    from gvc.api import audit, decompose, ingest, query, run, to_pymrio
     from gvc.indicators.registry import DEFAULT_STEPS
 
 

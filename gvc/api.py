@@ -141,6 +141,33 @@ def to_pymrio(
     return _to(db, dataset, year)
 
 
+def aggregate(
+    dataset: str,
+    *,
+    countries: Any = None,
+    sectors: Any = None,
+    new_dataset: str | None = None,
+    years: Iterable[int] | None = None,
+    replace: bool = False,
+    db: str | os.PathLike | None = None,
+) -> list[Any]:
+    """A new dataset from a stored one and concordances (:func:`gvc.groups.derive.aggregate`).
+
+    >>> gvc.aggregate("wiod2013", countries="eu27_2020_wiod2013")  # doctest: +SKIP
+    """
+    from gvc.groups.derive import aggregate as _aggregate
+
+    return _aggregate(
+        dataset,
+        countries=countries,
+        sectors=sectors,
+        new_dataset=new_dataset,
+        years=years,
+        replace=replace,
+        db=db,
+    )
+
+
 def run(
     *,
     db: str | os.PathLike | None = None,

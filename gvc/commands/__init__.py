@@ -10,4 +10,5 @@ MODULES: tuple[str, ...] = (
     "gvc.commands.lockin",
     "gvc.commands.pipeline",
     "gvc.commands.scenario",
+    "gvc.commands.groups",
 )

@@ -2,9 +2,11 @@
 
 The names below load on first use (PEP 562), so ``import gvc`` and ``gvc --help`` stay light:
 
-* :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`
-  (:mod:`gvc.api`); :data:`DEFAULT_STEPS` (:mod:`gvc.indicators.registry`);
+* :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`,
+  :func:`to_pymrio`, :func:`aggregate` (:mod:`gvc.api`); :data:`DEFAULT_STEPS`
+  (:mod:`gvc.indicators.registry`);
 * packages: :mod:`gvc.catalog` (store schema, input tables, results ledger), :mod:`gvc.chains`,
+  :mod:`gvc.groups` (concordances, aggregation, group-aware indicators),
   :mod:`gvc.lockin`, :mod:`gvc.pipeline`, :mod:`gvc.kernels` (numpy only), :mod:`gvc.readers`.
 
 >>> import gvc  # doctest: +SKIP
@@ -20,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.3.0"
 
-_API = ("audit", "decompose", "ingest", "query", "run")
+_API = ("aggregate", "audit", "decompose", "ingest", "query", "run", "to_pymrio")
 _SUBMODULES = (
     "api",
     "catalog",
     "chains",
+    "groups",
     "indicators",
     "kernels",
     "lockin",
@@ -32,10 +35,20 @@ _SUBMODULES = (
     "readers",
 )
 
-__all__ = ["DEFAULT_STEPS", "__version__", "audit", "decompose", "ingest", "query", "run"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "__version__",
+    "aggregate",
+    "audit",
+    "decompose",
+    "ingest",
+    "query",
+    "run",
+    "to_pymrio",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gvc.api import audit, decompose, ingest, query, run
+    from gvc.api import aggregate, audit, decompose, ingest, query, run, to_pymrio
     from gvc.indicators.registry import DEFAULT_STEPS
 
 

@@ -27,6 +27,7 @@ from gvc.errors import EXIT_CODES, GVCError, InputError
 
 def cmd_ingest(a: argparse.Namespace) -> int:
     from gvc import api
+    from gvc.commands.ingest_options import harmonise_options
 
     res = api.ingest(
         a.path,
@@ -35,6 +36,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         dataset=a.dataset,
         year=a.year,
         replace=a.replace,
+        options=harmonise_options(a),
         progress=Progress(),
     )
     for r in res:
@@ -197,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--output-format", default="table", choices=FORMATS, help="report format")
     s.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    from gvc.commands.ingest_options import add_harmonise_options
+
+    add_harmonise_options(s)
     s.set_defaults(func=cmd_ingest)
 
     from gvc.catalog.objects import STEPS_EPILOG, StepsHelpFormatter

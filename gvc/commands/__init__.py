@@ -11,4 +11,5 @@ MODULES: tuple[str, ...] = (
     "gvc.commands.pipeline",
     "gvc.commands.scenario",
     "gvc.commands.firms",
+    "gvc.commands.groups",
 )

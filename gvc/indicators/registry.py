@@ -104,17 +104,28 @@ def resolve_steps(
             for step in chain_steps(name, given, con=con, dataset=dataset):
                 out.setdefault(step.name, step)
             continue
+        if name == "groups" or name.startswith("group:"):
+            from gvc.groups.steps import group_steps
+
+            for step in group_steps(name, con=con, dataset=dataset):
+                out.setdefault(step.name, step)
+            continue
         if name not in STEPS:
             raise SchemaError(
-                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains"
+                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains, "
+                "group:<name>, groups"
             )
         out[name] = STEPS[name]
     return list(out.values())
 
 
-FAMILY_DDL_MODULES: tuple[str, ...] = ("gvc.chains.steps", "gvc.scenarios.tables")
+FAMILY_DDL_MODULES: tuple[str, ...] = (
+    "gvc.chains.steps",
+    "gvc.scenarios.tables",
+    "gvc.groups.steps",
+)
 """Modules whose ``FACTS_DDL`` holds the tables of results made per definition
-(``chain:<name>``, ``scenario:<name>``)."""
+(``chain:<name>``, ``scenario:<name>``, ``group:<name>``)."""
 
 
 def all_facts_ddl() -> list[str]:

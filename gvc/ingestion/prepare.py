@@ -83,8 +83,12 @@ def prepare(
     *,
     dataset: str | None = None,
     options: HarmoniseOptions | None = None,
+    file_sha256: str | None = None,
 ) -> tuple[PreparedTable, list[str]]:
     """Harmonise, validate and (by default) rebalance one year; returns it and the warnings.
+
+    ``file_sha256`` is the input's sha256 when there is no file to hash (a pymrio system:
+    :func:`gvc.bridges.pymrio.iosystem_sha256`); default :func:`source_sha256` of the file.
 
     Raises
     ------
@@ -98,7 +102,9 @@ def prepare(
     steps = steps + [step]
     va_step = next(s for s in steps if s["step"] == "value_added")
     out_step = next(s for s in steps if s["step"] == "output")
-    file_sha = source_sha256(raw.source if Path(raw.source).exists() else path, raw.year)
+    file_sha = file_sha256 or source_sha256(
+        raw.source if Path(raw.source).exists() else path, raw.year
+    )
     opts = identity_options(opt)
     provenance = {
         "source": str(raw.source),

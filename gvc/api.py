@@ -50,18 +50,21 @@ def ingest(
     replace: bool = False,
     options: Any = None,
     progress: Progress | None = None,
+    unit: str | None = None,
 ) -> list[IngestResult]:
     """Read, harmonise, validate and load an IO table (every year found) into the store.
 
     The whole call is one transaction: every year is validated and loaded, or (on any error)
     none is. A year already ingested from the same file is skipped. Returns one
-    :class:`IngestResult` a year.
+    :class:`IngestResult` a year. ``unit`` declares the unit of a table that does not state
+    one (the long layout without a ``unit`` column or ``unit.txt``), e.g. ``"EUR million"``.
 
     Raises
     ------
     InputError
         the file is missing, truncated, of another format, unbalanced, has negative
-        intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
+        intermediate flows, NaN, unknown or duplicate labels, no unit (or one that contradicts
+        ``unit``). The store is unchanged.
     """
     from gvc.classifications import dimension_names
     from gvc.ingestion.load import existing_sha
@@ -71,6 +74,12 @@ def ingest(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file or directory")
+    if unit is not None:
+        import dataclasses
+
+        from gvc.ingestion.harmonise import HarmoniseOptions
+
+        options = dataclasses.replace(options or HarmoniseOptions(), unit=unit)
     raws = read(p, format=format, year=year)
     if not raws:
         raise InputError(f"{p}: no table found" + (f" for year {year}" if year else ""))

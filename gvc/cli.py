@@ -73,6 +73,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         year=a.year,
         replace=a.replace,
         progress=_Progress(),
+        unit=a.unit,
     )
     for r in res:
         note = f"; {len(r.warnings)} warnings recorded" if r.warnings else ""
@@ -122,8 +123,9 @@ def cmd_tables(a: argparse.Namespace) -> int:
 
     _print_frame(
         api.query(
-            "SELECT dataset, year, format, n_countries, n_sectors, value_added_definition, "
-            "left(file_sha256, 12) AS sha256, source FROM tables ORDER BY dataset, year",
+            "SELECT dataset, year, format, unit, unit_as_published, n_countries, n_sectors, "
+            "value_added_definition, left(file_sha256, 12) AS sha256, source FROM tables "
+            "ORDER BY dataset, year",
             db=a.db,
         ),
         a.format,
@@ -165,8 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", parents=[common], help="read an IO table into the store")
     s.add_argument("path", help="file or directory")
-    s.add_argument("--format", default="auto", choices=["auto", "long", "oecd-icio", "wiod2016"])
+    from gvc.readers import FORMATS
+
+    s.add_argument("--format", default="auto", choices=FORMATS)
     s.add_argument("--dataset", help="dataset name (default: derived from the path)")
+    s.add_argument(
+        "--unit",
+        help="unit of a table that does not state it (long layout), e.g. 'USD million', "
+        "'EUR million', 'USD thousand'; see docs/units.md",
+    )
     s.add_argument("--year", type=int, help="only this year")
     s.add_argument(
         "--replace", action="store_true", help="overwrite a year ingested from another file"

@@ -2,7 +2,9 @@
 
 Physical layout (one DuckDB file, default ``gvc.duckdb``; ``GVC_DB`` or ``--db`` to change):
 
-* ``main.tables`` provenance, one row per ingested ``(dataset, year)``;
+* ``main.tables`` provenance, one row per ingested ``(dataset, year)``; ``unit`` is the unit
+  of every stored value (millions of a currency), ``unit_as_published`` and ``unit_factor``
+  the file's unit and the scaling applied (NULL for tables ingested before units were kept);
 * ``main.countries``, ``main.sectors``, ``main.fd_categories``, ``main.nodes``: dimensions
   per dataset, with array positions (node ``= country_pos * N + sector_pos``);
 * ``facts.*``: long columnar fact tables keyed by ``dataset, year`` and integer node ids
@@ -52,6 +54,10 @@ DDL = [
         gvc_version VARCHAR NOT NULL,
         ingested_at TIMESTAMP NOT NULL,
         PRIMARY KEY (dataset, year))""",
+    # units (issue 19), added to stores made before them: the unit as the file gave it and the
+    # factor that scaled it to the stored ``unit`` (e.g. USD thousand -> USD million: 0.001)
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_as_published VARCHAR",
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_factor DOUBLE",
     """CREATE TABLE IF NOT EXISTS countries (
         dataset VARCHAR NOT NULL, country VARCHAR NOT NULL, position INTEGER NOT NULL,
         name VARCHAR, PRIMARY KEY (dataset, country))""",

@@ -21,6 +21,15 @@ from gvc.table import IOTable
 
 log = logging.getLogger(__name__)
 
+#: the ``tables`` columns a provenance row fills, in insert order (named, so that columns added
+#: to stores by later migrations never shift the values)
+TABLES_COLUMNS = (
+    "dataset", "year", "source", "format", "edition", "file_sha256", "unit",
+    "value_added_definition", "output_definition", "harmonisation", "warnings", "n_countries",
+    "n_sectors", "n_fd_categories", "gvc_version", "ingested_at", "unit_as_published",
+    "unit_factor",
+)  # fmt: skip
+
 
 def existing_sha(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> str | None:
     row = fetch_one(
@@ -41,8 +50,9 @@ def load_table(
 ) -> str:
     """Write ``table`` as ``(dataset, year)``; return ``"loaded"``, ``"replaced"`` or ``"skipped"``.
 
-    ``provenance`` holds ``source, format, edition, file_sha256, unit, value_added_definition,
-    output_definition, harmonisation (list of dicts), warnings (list of str)``. ``names`` maps
+    ``provenance`` holds ``source, format, edition, file_sha256, unit, unit_as_published,
+    unit_factor, value_added_definition, output_definition, harmonisation (list of dicts),
+    warnings (list of str)``. ``names`` maps
     ``"countries"|"sectors"|"fd_categories"`` to ``{code: name}`` for the dimension tables.
     """
     sha = provenance["file_sha256"]
@@ -70,7 +80,8 @@ def load_table(
 
         run_sql(
             con,
-            """INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            f"INSERT INTO tables ({', '.join(TABLES_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(TABLES_COLUMNS))})",
             [
                 dataset,
                 year,
@@ -88,6 +99,8 @@ def load_table(
                 table.F,
                 __version__,
                 dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                provenance.get("unit_as_published"),
+                provenance.get("unit_factor"),
             ],
             obj="tables",
         )

@@ -94,7 +94,9 @@ def prepare(
         "format": raw.format,
         "edition": raw.edition,
         "file_sha256": source_sha256(raw.source if Path(raw.source).exists() else path, raw.year),
-        "unit": raw.unit,
+        "unit": table.meta["unit"],
+        "unit_as_published": table.meta["unit_as_published"],
+        "unit_factor": table.meta["unit_factor"],
         "value_added_definition": va_step["detail"],
         "output_definition": out_step["detail"]
         + (f"; then {step['detail']}" if step["cells_changed"] else ""),

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from gvc.errors import InputError, SchemaError
-from gvc.ingestion.load import delete_table
+from gvc.ingestion.load import TABLES_COLUMNS, delete_table
 from gvc.pipeline import partitions as parts
 from gvc.store import fetch_one, run_sql, transaction
 
@@ -246,7 +246,8 @@ def load_unit(
                 )
         run_sql(
             con,
-            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO tables ({', '.join(TABLES_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(TABLES_COLUMNS))})",
             [
                 dataset,
                 year,
@@ -264,6 +265,8 @@ def load_unit(
                 F,
                 __version__,
                 now,
+                prov.get("unit_as_published"),
+                prov.get("unit_factor"),
             ],
             obj="tables",
         )

@@ -15,6 +15,7 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     format = "auto"                    # auto | long | oecd-icio | wiod2016
     dataset = "wiod2013"               # dataset name in the store
     years = [2010, 2011]               # optional; default: every year found
+    unit = "EUR million"               # the unit of a long table that does not state one
     [source.harmonise]                 # optional HarmoniseOptions fields
     negative_inventories = "keep"
 
@@ -40,7 +41,7 @@ from gvc.ingestion.harmonise import HarmoniseOptions
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TOP_KEYS = {"steps", "executor", "output", "source"}
 _OUTPUT_KEYS = {"db", "parquet"}
-_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise"}
+_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise", "unit"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,12 @@ def load_config(path: str | Path) -> PipelineConfig:
                 raise InputError(f"{p}: {where}: years must be a list of years, e.g. [2010, 2011]")
             years = tuple(sorted(set(years)))
         harm = s.get("harmonise", {})
+        if "unit" in s:
+            # a declared unit travels with the harmonisation options (it decides the result)
+            from gvc.units import parse_unit
+
+            parse_unit(s["unit"], f"{p}: {where}: unit")
+            harm = {**harm, "unit": str(s["unit"])}
         try:
             HarmoniseOptions(**harm)
         except TypeError as exc:

@@ -128,8 +128,8 @@ def read_wide(
     if not seen.all():
         missing = [cols.z_labels[j] for j in np.flatnonzero(~seen[cols.z_target])][:1]
         raise InputError(
-            f"{src.name}: column {missing[0]!r} is neither an industry (no row with that label), "
-            f"a final-demand column nor the total ({n_rows} rows read: file truncated?)"
+            f"{src.name}: column {missing[0]!r} has no row with that label: not an industry, "
+            f"final-demand or total column, or the file is truncated ({n_rows} rows read)"
         )
     bottom = np.vstack(bottom_rows) if bottom_rows else np.zeros((0, len(cols.z_labels)))
     node_c = np.repeat(np.asarray(cols.countries, dtype=object), N)

@@ -9,6 +9,9 @@
 __version__ = "0.2.0"
 
 from gvc.api import audit, decompose, ingest, query, run  # noqa: E402
+from gvc.currency import convert  # noqa: E402
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: E402
 
-__all__ = ["DEFAULT_STEPS", "__version__", "audit", "decompose", "ingest", "query", "run"]
+__all__ = [
+    "DEFAULT_STEPS", "__version__", "audit", "convert", "decompose", "ingest", "query", "run",
+]  # fmt: skip

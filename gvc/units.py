@@ -9,7 +9,7 @@ workbooks) and otherwise from their database's documented unit; a long table mus
 
 The store keeps every value in **millions of its currency** (:data:`STORE_SCALE`);
 :func:`to_store` gives the factor of that scaling, applied as the logged harmonisation step
-``unit``. Currencies are never converted silently: see :mod:`gvc.convert`.
+``unit``. Currencies are never converted silently: see :mod:`gvc.currency`.
 
 Examples
 --------

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS chain_geography (
     countries_visited_mean DOUBLE);
 COMMENT ON COLUMN chain_geography.origin_country IS 'country where the value added is created';
 COMMENT ON COLUMN chain_geography.origin_sector IS 'sector where the value added is created';
-COMMENT ON COLUMN chain_geography.value_added IS 'value added of the origin absorbed in the chain, v_i (B y)_i, table units';
+COMMENT ON COLUMN chain_geography.value_added IS 'value added of the origin absorbed in the chain, v_i (B y)_i, in the unit of the dataset (tables.unit)';
 COMMENT ON COLUMN chain_geography.crossings_mean IS 'expected international border crossings per unit of this value added, final leg included (B A^F B y + B y^x) / B y';
 COMMENT ON COLUMN chain_geography.crossings_var IS 'variance of the number of border crossings (second factorial moment 2 B A^F B A^F B y ...)';
 COMMENT ON COLUMN chain_geography.returns_mean IS 'expected number of times the value re-enters its country of origin';
@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS chain_totals (
     pl_domestic DOUBLE,
     pl_border DOUBLE,
     pl_foreign DOUBLE);
-COMMENT ON COLUMN chain_totals.value_added IS 'value added absorbed in the chain, = final demand of the chain (v B y summed), table units';
+COMMENT ON COLUMN chain_totals.value_added IS 'value added absorbed in the chain, = final demand of the chain (v B y summed), in the unit of the dataset (tables.unit)';
 COMMENT ON COLUMN chain_totals.crossings_mean IS 'value-added weighted mean of chain_geography.crossings_mean';
 COMMENT ON COLUMN chain_totals.crossings_var IS 'variance of border crossings over all the chain''s value added (mixture over origins)';
 COMMENT ON COLUMN chain_totals.countries_effective IS 'exp of the entropy of the value-added shares by origin country';
@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS chain_paths (
     destination VARCHAR NOT NULL);
 COMMENT ON COLUMN chain_paths.rank IS '1 = largest structural path of the chain';
 COMMENT ON COLUMN chain_paths.path IS 'country/sector stages from value added to the final buyer [country]';
-COMMENT ON COLUMN chain_paths.value IS 'value added carried by this one path, v_i a_ij ... y_kr, table units';
+COMMENT ON COLUMN chain_paths.value IS 'value added carried by this one path, v_i a_ij ... y_kr, in the unit of the dataset (tables.unit)';
 COMMENT ON COLUMN chain_paths.share IS 'value / chain value added';
 COMMENT ON COLUMN chain_paths.crossings IS 'border crossings along the path, final sale included';
 COMMENT ON COLUMN chain_paths.km IS 'great-circle km of the cross-border legs, final sale included';

@@ -68,9 +68,16 @@ def assert_same_table(a_raw, b_raw, exact: bool = True):
 
 def test_formats_name_every_reader():
     assert FORMATS == (
-        "auto", "long", "oecd-icio", "wiod2016", "adb-mrio", "figaro", "eora26", "exiobase3",
+        "auto",
+        "long",
+        "oecd-icio",
+        "wiod2016",
+        "adb-mrio",
+        "figaro",
+        "eora26",
+        "exiobase3",
         "gloria",
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,8 +134,9 @@ def test_eora_missing_labels_without_indices(tmp_path):
 
 
 def test_eora_round_trip(tmp_path):
-    spec = random_spec(["ARG", "BRA", "ROU", "ZAF"], ["Agriculture", "Fishing"], list(EORA_FD),
-                       seed=21, year=2012)  # fmt: skip
+    spec = random_spec(
+        ["ARG", "BRA", "ROU", "ZAF"], ["Agriculture", "Fishing"], list(EORA_FD), seed=21, year=2012
+    )
     (a,) = read(write_eora26(tmp_path, spec, as_zip=True))
     (b,) = read(write_long(tmp_path / "long", spec, "USD thousand"))
     assert_same_table(a, b)
@@ -167,8 +175,9 @@ def test_exiobase_fixtures_quirks_and_unit():
     (new,) = read(EXIO / "IOT_2020_ixi")
     assert new.edition == "3.9.4 ixi" and any("factor_inputs/F.txt" in n for n in new.notes)
     (old,) = read(EXIO / "IOT_2000_ixi.zip")
-    assert old.countries == ["AUS", "WWA"] and any("derived x = (I - A)^-1 Y 1" in n
-                                                   for n in old.notes)  # fmt: skip
+    assert old.countries == ["AUS", "WWA"] and any(
+        "derived x = (I - A)^-1 Y 1" in n for n in old.notes
+    )
     t, _ = harmonise(raw)
     assert t.meta["unit"] == "EUR million" and t.meta["unit_factor"] == 1.0
     # residual value added = the nine factor-input rows
@@ -187,8 +196,13 @@ def test_exiobase_fixtures_quirks_and_unit():
     ids=["folder", "zip-pxp", "3.9", "3.4-A-only"],
 )
 def test_exiobase_round_trip(tmp_path, kw):
-    spec = random_spec(["AT", "BE", "WM"], ["Paddy rice", "Wheat", "Cereal grains nec"],
-                       list(EXIO_FD), seed=22, year=2011)  # fmt: skip
+    spec = random_spec(
+        ["AT", "BE", "WM"],
+        ["Paddy rice", "Wheat", "Cereal grains nec"],
+        list(EXIO_FD),
+        seed=22,
+        year=2011,
+    )
     (a,) = read(write_exiobase3(tmp_path, spec, **kw))
     (b,) = read(write_long(tmp_path / "long", spec, "EUR million", {"GO": spec.x}))
     # A-only archives derive x by solving (I - A) x = Y 1: equal to rounding
@@ -232,8 +246,9 @@ def test_gloria_fixture_conversion_is_recorded():
 
 
 def test_gloria_round_trip(tmp_path):
-    spec = random_spec(["AUS", "BRA", "CHN"], ["Wheat", "Maize", "Rice"], list(GLORIA_FD),
-                       seed=23, year=2018)  # fmt: skip
+    spec = random_spec(
+        ["AUS", "BRA", "CHN"], ["Wheat", "Maize", "Rice"], list(GLORIA_FD), seed=23, year=2018
+    )
     (a,) = read(write_gloria(tmp_path, spec))
     (b,) = read(write_long(tmp_path / "long", spec, "USD thousand"))
     assert_same_table(a, b, exact=False)
@@ -274,8 +289,11 @@ def test_gloria_wrong_readme(tmp_path):
     with pd.ExcelWriter(readme) as xl:
         for k, v in sheets.items():
             v.to_excel(xl, sheet_name=k, index=False)
-    with pytest.raises(InputError, match=r"T-Results_2019_059_Markup001\(full\).csv: line 1: "
-                                         r"18 fields, expected 12") as e:  # fmt: skip
+    with pytest.raises(
+        InputError,
+        match=r"T-Results_2019_059_Markup001\(full\).csv: line 1: "
+        r"18 fields, expected 12",
+    ) as e:
         read(folder)
     one_line(e)
 
@@ -295,8 +313,13 @@ def test_figaro_fixtures_wide_and_flat_agree():
 
 
 def test_figaro_round_trip(tmp_path):
-    spec = random_spec(["BE", "EL", "FIGW1", "US"], ["A01", "C10T12", "C31_32", "M69_70"],
-                       list(FIGARO_FD), seed=25, year=2020)  # fmt: skip
+    spec = random_spec(
+        ["BE", "EL", "FIGW1", "US"],
+        ["A01", "C10T12", "C31_32", "M69_70"],
+        list(FIGARO_FD),
+        seed=25,
+        year=2020,
+    )
     (a,) = read(write_figaro_wide(tmp_path / "matrix_eu-ic-io_ind-by-ind_2020.csv", spec))
     assert a.edition == "2022"  # the 2022 edition's names have no <NN>ed_ part
     (b,) = read(write_long(tmp_path / "long", spec, "EUR million"))
@@ -337,12 +360,19 @@ def test_adb_fixtures_both_header_layouts():
 
 def test_adb_round_trip(tmp_path):
     # ADB codes sectors c1 .. (names in the label column); the long copy uses the codes
-    spec = random_spec(["PRC", "TAP", "UKG", "RoW"], ["c1", "c2", "c3"], list(ADB_FD),
-                       seed=26, year=2019, density=0.6)  # fmt: skip
+    spec = random_spec(
+        ["PRC", "TAP", "UKG", "RoW"],
+        ["c1", "c2", "c3"],
+        list(ADB_FD),
+        seed=26,
+        year=2019,
+        density=0.6,
+    )
     (a,) = read(write_adb(tmp_path / "ADB-MRIO62-2019_Dec2022.xlsx", spec))
     rows = adb_rows(spec)
-    (b,) = read(write_long(tmp_path / "long", spec, "USD million",
-                           {"GO": rows["r69"], "VA": rows["r64"]}))  # fmt: skip
+    (b,) = read(
+        write_long(tmp_path / "long", spec, "USD million", {"GO": rows["r69"], "VA": rows["r64"]})
+    )
     # openpyxl writes a float's text with 15-17 significant digits: equal to the last bit or so
     assert_same_table(a, b, exact=False)
 
@@ -381,6 +411,9 @@ def test_icio_2025_codes_from_the_file(tmp_path):
     assert a.unit == "USD million"
     x = spec.x
     tls = 0.05 * (x - spec.Z.sum(axis=0))
-    (b,) = read(write_long(tmp_path / "long", spec, "USD million",
-                           {"OUT": x, "VA": x - spec.Z.sum(axis=0) - tls}))  # fmt: skip
+    (b,) = read(
+        write_long(
+            tmp_path / "long", spec, "USD million", {"OUT": x, "VA": x - spec.Z.sum(axis=0) - tls}
+        )
+    )
     assert_same_table(a, b)

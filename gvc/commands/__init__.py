@@ -9,4 +9,5 @@ MODULES: tuple[str, ...] = (
     "gvc.commands.chain",
     "gvc.commands.lockin",
     "gvc.commands.pipeline",
+    "gvc.commands.convert",
 )

@@ -120,7 +120,7 @@ def read_wide(
             f"and {where[1] + 2}"
         )
     country_set, sector_set = set(cols.countries), set(cols.sectors)
-    for k, lab in enumerate(bottom_labels):
+    for lab in bottom_labels:
         a, _, b = lab.partition("_")
         if a in country_set and b in sector_set:
             line = all_labels.index(lab) + 2
@@ -145,8 +145,9 @@ def read_wide(
         )
     ]
     if total is not None:
-        frames.append(pd.DataFrame({"country": node_c, "sector": node_s, "item": total_item,
-                                    "value": total}))  # fmt: skip
+        frames.append(
+            pd.DataFrame({"country": node_c, "sector": node_s, "item": total_item, "value": total})
+        )
     fd_nz = int(np.count_nonzero(np.nan_to_num(bottom[:, cols.fd_cols]))) if bottom.size else 0
     inputs = pd.concat(frames, ignore_index=True)
     return WideResult(DenseBlocks(Z, Y), inputs, bottom_labels, fd_nz, total)

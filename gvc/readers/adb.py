@@ -93,7 +93,9 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
-        raise InputError(f"{p}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
+        raise InputError(
+            f"{p}: not a readable Excel workbook ({type(exc).__name__}: {exc})"
+        ) from exc
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -115,8 +117,10 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
         econ = [None if v is None else str(v).strip() for v in head[-2]]
         first_col = next(j for j, c in enumerate(codes) if c and _SECTOR.match(c))
         if first_col < 3:
-            raise InputError(f"{p}: row {code_row}: the code row starts in column "
-                             f"{_cell(first_col, code_row)}, expected E")  # fmt: skip
+            raise InputError(
+                f"{p}: row {code_row}: the code row starts in column "
+                f"{_cell(first_col, code_row)}, expected E"
+            )
         lab_col, eco_col, cod_col = first_col - 3, first_col - 2, first_col - 1
         z_cols, z_key, fd_cols, fd_key, total_col = [], [], [], [], None
         for j in range(first_col, len(codes)):
@@ -146,8 +150,10 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
         n = G * N
         z_target = np.array([ci[e] * N + si[c] for e, c in z_key], dtype=np.int64)
         if len(z_cols) != n or len(set(z_target.tolist())) != n:
-            raise InputError(f"{p}: the {len(z_cols)} sector columns do not form a grid of "
-                             f"{G} economies x {N} sectors")  # fmt: skip
+            raise InputError(
+                f"{p}: the {len(z_cols)} sector columns do not form a grid of "
+                f"{G} economies x {N} sectors"
+            )
         bad_fd = [e for e, _ in fd_key if e not in ci]
         if bad_fd:
             raise InputError(f"{p}: final-demand columns of {bad_fd[0]!r}, which has no sectors")
@@ -170,8 +176,10 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
             c = row[cod_col]
             if e is None and c is None:
                 if any(v not in (None, " ", "") for v in row[first_col:width]):
-                    raise InputError(f"{p}: row {k}: values but no economy or code in "
-                                     f"{_cell(eco_col, k)}:{_cell(cod_col, k)}")  # fmt: skip
+                    raise InputError(
+                        f"{p}: row {k}: values but no economy or code in "
+                        f"{_cell(eco_col, k)}:{_cell(cod_col, k)}"
+                    )
                 if row[lab_col] not in (None, " ", ""):
                     footnote = str(row[lab_col])
                 continue
@@ -204,11 +212,13 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
             f"{p}: no row for {countries[miss // N]}/{sectors[miss % N]} "
             f"({int(seen.sum())} of {n} economy x sector rows): workbook truncated?"
         )
-    title = [str(v) for row in head[:code_row] for v in row[:first_col + 1] if v]
+    title = [str(v) for row in head[:code_row] for v in row[: first_col + 1] if v]
     unit, notes = _unit(title)
     y = _year(p, title, year)
-    edition = next((m.group(1) + " economies" for t in title
-                    if (m := re.search(r"(\d+)\s+economies", t))), None)  # fmt: skip
+    edition = next(
+        (m.group(1) + " economies" for t in title if (m := re.search(r"(\d+)\s+economies", t))),
+        None,
+    )
     if any("constant" in t.lower() for t in title):
         notes.append("constant prices: " + next(t for t in title if "constant" in t.lower()))
     if blanks:

@@ -263,8 +263,10 @@ def _grid(lab: list[list[str]], name: str, p: Path) -> tuple[list[str], list[str
     """Countries (codes), sectors and the row index of the discrepancy node."""
     for k, row in enumerate(lab):
         if len(row) < 4:
-            raise InputError(f"{p}/{name}: line {k + 1}: expected 4 fields (name, code, entity, "
-                             f"sector), found {len(row)}")  # fmt: skip
+            raise InputError(
+                f"{p}/{name}: line {k + 1}: expected 4 fields (name, code, entity, "
+                f"sector), found {len(row)}"
+            )
     codes = [r[1] for r in lab]
     by_country: dict[str, list[int]] = {}
     for k, c in enumerate(codes):
@@ -293,7 +295,9 @@ def _fd_grid(lab: list[list[str]], countries: list[str], p: Path):
     """Categories, the FD columns of grid countries with their targets, and the ROW ones."""
     for k, row in enumerate(lab):
         if len(row) < 4:
-            raise InputError(f"{p}/labels_FD.txt: line {k + 1}: expected 4 fields, found {len(row)}")
+            raise InputError(
+                f"{p}/labels_FD.txt: line {k + 1}: expected 4 fields, found {len(row)}"
+            )
     ci = {c: i for i, c in enumerate(countries)}
     cats = [str(c) for c in pd.unique(np.asarray([r[3] for r in lab], dtype=object))]
     fi = {c: i for i, c in enumerate(cats)}

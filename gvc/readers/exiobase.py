@@ -114,19 +114,25 @@ def read_exiobase3(path: str | Path, year: int | None = None) -> list[RawTable]:
     F = len(fd_categories)
     bad = [r for r in y_regions if r not in ci]
     if bad:
-        raise InputError(f"{ysrc.name}: line 1: region {bad[0]!r} is not a region of {src.basename}")
+        raise InputError(
+            f"{ysrc.name}: line 1: region {bad[0]!r} is not a region of {src.basename}"
+        )
     y_target = np.array([ci[r] * F + fi[c] for r, c in zip(y_regions, y_cats, strict=True)])
     Y = np.zeros((n, G * F))
-    _stream_rows(ysrc, yspec, node_of, n, lambda rows, v: Y.__setitem__(
-        np.ix_(rows, y_target), v))  # fmt: skip
+    _stream_rows(ysrc, yspec, node_of, n, lambda rows, v: Y.__setitem__(np.ix_(rows, y_target), v))
 
     items: dict[str, np.ndarray] = {}
     output_item = None
     if "x" in files:
         xspec = files["x"]
         x = np.zeros(n)
-        _stream_rows(box.source(root + xspec["name"]), xspec, node_of, n,
-                     lambda rows, v: x.__setitem__(rows, v[:, 0]))  # fmt: skip
+        _stream_rows(
+            box.source(root + xspec["name"]),
+            xspec,
+            node_of,
+            n,
+            lambda rows, v: x.__setitem__(rows, v[:, 0]),
+        )
         items["indout"] = x
         output_item = "indout"
     if core == "A":
@@ -265,8 +271,9 @@ def _stream_rows(src: Source, spec: dict, node_of: dict, n: int, put) -> None:
 
     def place(first: int, labels: list[np.ndarray], values: np.ndarray) -> None:
         keys = zip(labels[0].astype(str), labels[1].astype(str), strict=True)
-        rows = np.fromiter((node_of.get(k, -1) for k in keys), dtype=np.int64,
-                           count=values.shape[0])  # fmt: skip
+        rows = np.fromiter(
+            (node_of.get(k, -1) for k in keys), dtype=np.int64, count=values.shape[0]
+        )
         if (rows < 0).any():
             k = int(np.flatnonzero(rows < 0)[0])
             raise InputError(
@@ -306,9 +313,13 @@ def _read_square(src: Source, spec: dict, node_of: dict, col_node: np.ndarray, n
 
 
 def _factor_inputs(
-    box: Container, root: str, node_of: dict, countries: list[str], sectors: list[str],
+    box: Container,
+    root: str,
+    node_of: dict,
+    countries: list[str],
+    sectors: list[str],
     notes: list[str],
-) -> dict[str, np.ndarray]:  # fmt: skip
+) -> dict[str, np.ndarray]:
     """The factor-input rows of ``factor_inputs/F.txt`` (3.9) or ``satellite/F.txt`` (3.8)."""
     for folder in ("factor_inputs", "satellite"):
         name = f"{root}{folder}/F.txt"
@@ -322,13 +333,24 @@ def _factor_inputs(
         regions, secs = _header(src, int(fspec["nr_header"]), ni)
         cols = np.array([node_of.get((r, s), -1) for r, s in zip(regions, secs, strict=True)])
         if (cols < 0).any():
-            raise InputError(f"{src.name}: column {regions[int(np.argmin(cols))]} is not a "
-                             "region x sector of the table")  # fmt: skip
+            raise InputError(
+                f"{src.name}: column {regions[int(np.argmin(cols))]} is not a "
+                "region x sector of the table"
+            )
         out: dict[str, np.ndarray] = {}
 
-        def place(first: int, labels: list[np.ndarray], values: np.ndarray) -> None:
+        keep_all = folder == "factor_inputs"
+
+        def place(
+            first: int,
+            labels: list[np.ndarray],
+            values: np.ndarray,
+            cols=cols,
+            out=out,
+            keep_all=keep_all,
+        ) -> None:
             for k, lab in enumerate(labels[-1].astype(str)):
-                if folder == "factor_inputs" or lab.startswith(FACTOR_PREFIXES):
+                if keep_all or lab.startswith(FACTOR_PREFIXES):
                     v = np.zeros(len(node_of))
                     v[cols] = values[k]
                     out[lab] = v

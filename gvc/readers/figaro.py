@@ -237,8 +237,9 @@ def _read_flat(p: Path, header: list[str], y: int, notes: list[str]) -> RawTable
         flat = row * target.shape[1] + cix
         if np.unique(flat).size != flat.size:
             k = int(np.flatnonzero(mask)[np.flatnonzero(pd.Series(flat).duplicated())[0]])
-            raise InputError(f"{p}: line {k + 2}: duplicate cell {ra[k]}_{rcode[k]} -> "
-                             f"{ca[k]}_{ccode[k]}")  # fmt: skip
+            raise InputError(
+                f"{p}: line {k + 2}: duplicate cell {ra[k]}_{rcode[k]} -> {ca[k]}_{ccode[k]}"
+            )
         target[row, cix] = val[mask]
     va_rows = is_va & is_z
     va_codes = [str(s) for s in pd.unique(rcode[va_rows])]

@@ -277,8 +277,16 @@ def read_gloria(path: str | Path, year: int | None = None) -> list[RawTable]:
 
 def _readme(folder: Path, rel: str) -> tuple[list[str], list[str], list[str], list[str]]:
     cands = sorted(folder.glob("GLORIA_ReadMe_*.xlsx"))
-    want = [f for f in cands if re.fullmatch(rf"GLORIA_ReadMe_0*{re.escape(rel.lstrip('0'))}"
-                                             r"\.xlsx", f.name, flags=re.IGNORECASE)]  # fmt: skip
+    want = [
+        f
+        for f in cands
+        if re.fullmatch(
+            rf"GLORIA_ReadMe_0*{re.escape(rel.lstrip('0'))}"
+            r"\.xlsx",
+            f.name,
+            flags=re.IGNORECASE,
+        )
+    ]
     pick = want or cands
     if len(pick) != 1:
         raise InputError(

@@ -417,3 +417,30 @@ def test_icio_2025_codes_from_the_file(tmp_path):
         )
     )
     assert_same_table(a, b)
+
+
+# ---------------------------------------------------------------- pymrio reads the same files
+
+
+@pytest.mark.reference
+@pytest.mark.filterwarnings("ignore")
+def test_pymrio_parses_the_fixtures_to_the_same_blocks():
+    """An independent reader of the same layouts: pymrio's parse_exiobase3, parse_eora26 and
+    parse_gloria give the fixtures' Z and Y (pymrio drops Eora's discrepancy node and GLORIA's
+    empty regions; compared on what both keep)."""
+    pymrio = pytest.importorskip("pymrio")
+    for path in (EXIO / "IOT_2019_ixi.zip", EXIO / "IOT_2020_ixi"):
+        io = pymrio.parse_exiobase3(path)
+        (raw,) = read(path)
+        np.testing.assert_array_equal(io.Z.to_numpy(), raw.dense.Z)
+        np.testing.assert_array_equal(io.Y.to_numpy(), raw.dense.Y)
+    io = pymrio.parse_eora26(EORA / "Eora26_2015_bp", year=2015)
+    (raw,) = read(EORA / "Eora26_2015_bp")
+    np.testing.assert_array_equal(io.Z.to_numpy(), raw.dense.Z)
+    np.testing.assert_array_equal(io.Y.to_numpy(), raw.dense.Y)
+    io = pymrio.parse_gloria(GLORIA, year=2019, version=59)
+    io.calc_all()
+    (raw,) = read(GLORIA)
+    keep = np.r_[0:3, 6:9]  # without the empty region DYE
+    assert io.get_regions().tolist() == ["AUS", "USA"]
+    np.testing.assert_allclose(io.Z.to_numpy(), raw.dense.Z[np.ix_(keep, keep)], rtol=1e-13)

@@ -1,9 +1,10 @@
 """Streaming reads of dense numeric text matrices, straight into preallocated float64 arrays.
 
 The wide layouts (Eora26 ``T``/``FD``, EXIOBASE ``Z``/``A``/``Y``, GLORIA ``T``/``Y``/``V``,
-FIGARO and ICIO CSV files) are dense: one row of text per matrix row. pyarrow parses them in
-blocks of a few megabytes; each block becomes one (rows, columns) float64 array and its rows
-are copied to where the caller wants them. Peak memory is the caller's arrays plus one block,
+FIGARO and ICIO CSV files) are dense: one row of text per matrix row. pyarrow reads them in
+blocks of a few megabytes, splits each block's lines and casts the fields to float64 in its
+compute kernels; each block becomes one (rows, columns) float64 array whose rows are copied to
+where the caller wants them. Peak memory is the caller's arrays plus one block,
 never a per-cell frame nor a second copy of the matrix.
 
 A file pyarrow refuses (a ragged row, a word where a number belongs) is scanned once more in
@@ -14,9 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +28,14 @@ from typing import IO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from gvc.errors import InputError
 from gvc.readers._io import one_line
 
 #: bytes per parsing block: rows of a full-size GLORIA T (39,360 fields) fit many times over
-BLOCK_SIZE = 1 << 24
+BLOCK_SIZE = 1 << 23
 NULLS = ["", "NA", "NaN", "nan", "null"]
 
 
@@ -92,6 +97,10 @@ def stream_matrix(
 ) -> int:
     """Parse ``src`` block by block and hand each block to ``place``; returns rows read.
 
+    Each block of lines is split on ``delimiter`` and its number fields cast to float64 in
+    Arrow's compute kernels (one call a block, whatever the number of columns: the wide
+    layouts have thousands, and a column-by-column CSV reader pays per column and block).
+
     Parameters
     ----------
     src : the file.
@@ -99,9 +108,9 @@ def stream_matrix(
     skip_rows : header lines above the first data row.
     n_label_cols : leading label columns (read as strings, passed to ``place``).
     n_value_cols : numeric columns after them; a row with another number of fields is an error
-        (trailing empty fields, as Eora's tab files have, are tolerated).
-    place : ``place(first_row, labels, values)``: ``first_row`` is the 0-based data-row index
-        of the block's first row, ``labels`` one string array per label column, ``values`` a
+        (trailing empty fields, as Eora's tab files may have, are tolerated).
+    place : ``place(first_row, labels, values)``, called in file order: ``first_row`` is the
+        0-based data-row index of the block's first row, ``labels`` one string array per label column, ``values`` a
         C-ordered (rows, n_value_cols) float64 array (NaN for empty cells).
     expect_rows : the number of data rows the file must hold (a shorter file was cut).
     what : what the file holds, for messages.
@@ -121,38 +130,54 @@ def stream_matrix(
             f"{src.name}: line {skip_rows + 1}: {width} fields, expected "
             f"{n_label_cols + n_value_cols} ({what}: wrong edition or another file?)"
         )
-    names = [f"f{k}" for k in range(width)]
-    types: dict[str, pa.DataType] = {names[k]: pa.string() for k in range(n_label_cols)}
-    types.update({names[k]: pa.float64() for k in range(n_label_cols, width)})
-    value_names = names[n_label_cols : n_label_cols + n_value_cols]
     read_opts = pacsv.ReadOptions(
-        skip_rows=skip_rows, column_names=names, block_size=BLOCK_SIZE, use_threads=True
+        skip_rows=skip_rows, column_names=["line"], block_size=BLOCK_SIZE, use_threads=True
     )
-    parse_opts = pacsv.ParseOptions(delimiter=delimiter)
-    conv_opts = pacsv.ConvertOptions(
-        column_types=types,
-        null_values=NULLS,
-        strings_can_be_null=False,
-        include_columns=names[: n_label_cols + n_value_cols],
-    )
+    # one string column a line: no delimiter or quote can occur in it
+    parse_opts = pacsv.ParseOptions(delimiter="\x1f", quote_char=False, escape_char=False)
+    conv_opts = pacsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False)
     done = 0
+
+    def work(first: int, lines: pa.Array) -> tuple[int, list[np.ndarray], np.ndarray]:
+        rows = len(lines)
+        parts = pc.split_pattern(lines, delimiter)
+        lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+        if (lengths != width).any():
+            k = int(np.flatnonzero(lengths != width)[0])
+            raise InputError(
+                f"{src.name}: line {skip_rows + first + k + 1}: expected {width} fields, "
+                f"found {int(lengths[k])} (file truncated or a row cut short?)"
+            )
+        labels = [
+            np.asarray(
+                pc.utf8_trim(pc.list_element(parts, k), '"').to_numpy(zero_copy_only=False),
+                dtype=object,
+            )
+            for k in range(n_label_cols)
+        ]
+        cells = pc.list_slice(parts, n_label_cols, n_label_cols + n_value_cols).flatten()
+        values = _to_float(cells, src, skip_rows + first, n_label_cols, n_value_cols)
+        return first, labels, values.reshape(rows, n_value_cols)
+
+    # Arrow's kernels release the GIL: blocks are split and cast on a few threads while the
+    # next ones are read; ``place`` runs here, in file order; at most 2 x workers blocks are
+    # held at once
+    workers = max(1, min(4, os.cpu_count() or 1))
+    pending: deque[Future] = deque()
     try:
-        with src.open_binary() as fh:
+        with src.open_binary() as fh, ThreadPoolExecutor(workers) as pool:
             reader = pacsv.open_csv(
                 fh, read_options=read_opts, parse_options=parse_opts, convert_options=conv_opts
             )
             for batch in reader:
                 if batch.num_rows == 0:
                     continue
-                labels = [
-                    np.asarray(batch.column(k).to_numpy(zero_copy_only=False), dtype=object)
-                    for k in range(n_label_cols)
-                ]
-                values = np.asarray(
-                    batch.select(value_names).to_tensor(null_to_nan=True, row_major=True)
-                )
-                place(done, labels, values)
+                pending.append(pool.submit(work, done, batch.column(0)))
                 done += batch.num_rows
+                while len(pending) > 2 * workers or (pending and pending[0].done()):
+                    place(*pending.popleft().result())
+            while pending:
+                place(*pending.popleft().result())
     except (pa.ArrowException, OSError) as exc:
         raise _diagnose(src, delimiter, skip_rows, n_label_cols, width, exc) from exc
     if expect_rows is not None and done != expect_rows:
@@ -161,6 +186,34 @@ def stream_matrix(
             + ("file truncated?)" if done < expect_rows else "wrong edition or another file?)")
         )
     return done
+
+
+def _to_float(cells: pa.Array, src: Source, line0: int, n_label: int, width: int) -> np.ndarray:
+    """Cast number strings to float64; empty and NA cells become NaN; name a bad cell."""
+    try:
+        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        pass
+    # the slow path: strip blanks and quotes, NA words to null, then find what is left
+    clean = pc.utf8_trim(pc.utf8_trim_whitespace(cells), '"')
+    clean = pc.if_else(pc.is_in(clean, pa.array(NULLS)), pa.scalar(None, pa.string()), clean)
+    try:
+        out = pc.cast(clean, pa.float64())
+    except pa.ArrowInvalid:
+        texts = clean.to_pylist()
+        for k, v in enumerate(texts):
+            if v is None:
+                continue
+            try:
+                float(v)
+            except ValueError:
+                r, c = divmod(k, width)
+                raise InputError(
+                    f"{src.name}: line {line0 + r + 1}, field {n_label + c + 1}: value {v!r} "
+                    "is not a number"
+                ) from None
+        raise
+    return out.to_numpy(zero_copy_only=False)
 
 
 def _width(src: Source, delimiter: str, skip_rows: int) -> int:

@@ -110,8 +110,9 @@ def stream_matrix(
     n_value_cols : numeric columns after them; a row with another number of fields is an error
         (trailing empty fields, as Eora's tab files may have, are tolerated).
     place : ``place(first_row, labels, values)``, called in file order: ``first_row`` is the
-        0-based data-row index of the block's first row, ``labels`` one string array per label column, ``values`` a
-        C-ordered (rows, n_value_cols) float64 array (NaN for empty cells).
+        0-based data-row index of the block's first row, ``labels`` one string array per
+        label column, ``values`` a C-ordered (rows, n_value_cols) float64 array (NaN for
+        empty cells).
     expect_rows : the number of data rows the file must hold (a shorter file was cut).
     what : what the file holds, for messages.
 

@@ -11,9 +11,10 @@ industries, ``IOT_<year>_ixi`` folder: ``Z.txt``, ``Y.txt``, ``x.txt``, ``unit.t
 Each read runs in a fresh subprocess (files written first, in their own subprocess): wall time
 and CPU time (all threads) of the read call, and peak RSS of the process less its RSS before
 the read (interpreter and libraries), also in units of one dense n x n float64 matrix
-(n = regions x sectors of the IO table; GLORIA's supply-use T holds 4 n^2 cells). gvc: ``gvc.readers.read`` (dense blocks,
-nothing else). pymrio: ``parse_exiobase3``, ``parse_eora26``, ``parse_gloria`` (which also
-builds A from the supply-use table). The ratio is pymrio's time over gvc's.
+(n = regions x sectors of the IO table; GLORIA's supply-use T holds 4 n^2 cells).
+gvc: ``gvc.readers.read`` (dense blocks, nothing else). pymrio: ``parse_exiobase3``,
+``parse_eora26``, ``parse_gloria`` (which also builds A from the supply-use table). The
+ratios are pymrio's time over gvc's (wall and CPU).
 
     python benchmarks/bench_readers.py                      # all three, GLORIA 82 x 120
     python benchmarks/bench_readers.py --only gloria --gloria 164 120 --skip-pymrio

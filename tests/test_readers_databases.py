@@ -444,3 +444,16 @@ def test_pymrio_parses_the_fixtures_to_the_same_blocks():
     keep = np.r_[0:3, 6:9]  # without the empty region DYE
     assert io.get_regions().tolist() == ["AUS", "USA"]
     np.testing.assert_allclose(io.Z.to_numpy(), raw.dense.Z[np.ix_(keep, keep)], rtol=1e-13)
+
+
+def test_adb_legend_sheet_first(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ADB / "ADB-MRIO-2022_June2023.xlsx")
+    legend = wb.create_sheet("Legend", 0)
+    legend.append(["c1", "Agriculture, hunting, forestry, and fishing"])
+    p = tmp_path / "ADB-MRIO-2022_June2023.xlsx"
+    wb.save(p)
+    (a,) = read(p)
+    (b,) = read(ADB / "ADB-MRIO-2022_June2023.xlsx")
+    np.testing.assert_array_equal(a.dense.Z, b.dense.Z)

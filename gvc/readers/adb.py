@@ -17,7 +17,8 @@ ADB parser:
   products), ``r61``..``r63`` (cif/fob adjustments, purchases abroad and by non-residents),
   ``r64`` (value added at basic prices), ``trs`` (international transport margins) and
   ``r69`` (total output) with economy ``ToT``; a footnote as the last row;
-- empty cells are a single space (or nothing): read as zero and counted in the notes.
+- empty cells are a single space (or nothing): read as zero and counted in the notes;
+- some workbooks have a "legend" sheet besides the data sheet (MARIO's parser skips it).
 
 The row and column positions are found from the code row, not fixed, so the editions with
 and without the numbered row read alike. The unit is read from the title lines ("In millions
@@ -97,16 +98,22 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
             f"{p}: not a readable Excel workbook ({type(exc).__name__}: {exc})"
         ) from exc
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        head: list[tuple] = []
+        # the data sheet: the first (a "legend" sheet aside, as MARIO's parser notes) whose
+        # first 30 rows hold the code row
         code_row = None
-        for k, row in enumerate(rows, 1):
-            head.append(row)
-            if _is_code_row(row):
-                code_row = k
-                break
-            if k > 30:
+        for ws in wb.worksheets:
+            if ws.title.strip().lower() == "legend":
+                continue
+            rows = ws.iter_rows(values_only=True)
+            head: list[tuple] = []
+            for k, row in enumerate(rows, 1):
+                head.append(row)
+                if _is_code_row(row):
+                    code_row = k
+                    break
+                if k > 30:
+                    break
+            if code_row is not None:
                 break
         if code_row is None:
             raise InputError(

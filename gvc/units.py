@@ -132,3 +132,56 @@ def to_store(unit: Unit) -> tuple[Unit, float]:
     (Unit(currency='EUR', scale=6), 1000.0)
     """
     return Unit(unit.currency, STORE_SCALE), float(10.0 ** (unit.scale - STORE_SCALE))
+
+
+def unit_step(stated: str | None, declared: str | None, src: str) -> tuple[dict, float, dict]:
+    """Harmonisation step ``unit``: the checked unit and the scaling to the store's convention.
+
+    Parameters
+    ----------
+    stated : the unit a reader found (file or database documentation), None if none.
+    declared : the unit the user declared (``--unit``), None if none.
+    src : the file, for messages.
+
+    Returns
+    -------
+    (record, factor, meta): the provenance record ``{"step": "unit", "detail",
+    "cells_changed"}``, the factor to multiply every value by, and the table's ``unit``,
+    ``unit_as_published`` and ``unit_factor``.
+
+    Raises
+    ------
+    InputError
+        neither stated nor declared (the message says how to declare it), a unit outside the
+        set, a declared unit that contradicts the stated one.
+
+    Examples
+    --------
+    >>> rec, factor, meta = unit_step("current 000 US$", None, "eora.zip")
+    >>> factor, meta["unit"], rec["detail"]
+    (0.001, 'USD million', "USD thousand (read as 'current 000 US$') -> USD million: every \
+value multiplied by 0.001")
+    """
+    how = "declare it: a 'unit' column or a unit.txt file next to a long table, or --unit"
+    if stated is None and declared is None:
+        raise InputError(
+            f"{src}: the table does not state its unit; {how} (e.g. --unit 'USD million')"
+        )
+    read = parse_unit(stated, f"{src}: unit") if stated is not None else None
+    given = parse_unit(declared, "--unit") if declared is not None else None
+    if read is not None and given is not None and read != given:
+        raise InputError(
+            f"{src}: the file's unit is {read} ({stated!r}) but {given} was declared; "
+            "drop the declaration or fix the file"
+        )
+    published = read or given
+    assert published is not None
+    stored, factor = to_store(published)
+    origin = f"read as {stated!r}" if read is not None else f"declared {declared!r}"
+    if factor == 1.0:
+        detail = f"{published} ({origin}): already the store's scale, values unchanged"
+    else:
+        detail = f"{published} ({origin}) -> {stored}: every value multiplied by {factor:g}"
+    rec = {"step": "unit", "detail": detail, "cells_changed": 0}
+    meta = {"unit": str(stored), "unit_as_published": str(published), "unit_factor": factor}
+    return rec, factor, meta

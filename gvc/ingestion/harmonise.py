@@ -57,7 +57,7 @@ import pandas as pd
 from gvc.errors import InputError
 from gvc.readers.raw import RawTable
 from gvc.table import IOTable
-from gvc.units import parse_unit, to_store
+from gvc.units import unit_step
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
     sectors = [str(s) for s in raw.sectors]
     fds = [str(f) for f in raw.fd_categories]
     N, F = len(sectors), len(fds)
-    unit_rec, factor, unit_meta = _unit(raw, opt, src)
+    unit_rec, factor, unit_meta = unit_step(raw.unit, opt.unit, src)
     if raw.dense is not None:
         # wide files: the reader's dense arrays, no long frame
         Z, Yd = _dense_blocks(raw, len(countries), N, F, src)
@@ -294,33 +294,6 @@ def rebalance_rows(table: IOTable, options: HarmoniseOptions | None = None) -> t
         meta=meta,
     )
     return out, {"step": "balance", "detail": detail, "cells_changed": changed}
-
-
-def _unit(raw: RawTable, opt: HarmoniseOptions, src: str) -> tuple[dict, float, dict]:
-    """Step 0: the checked unit, the factor to the store's scale, and the table's unit meta."""
-    how = "declare it: a 'unit' column or a unit.txt file next to a long table, or --unit"
-    if raw.unit is None and opt.unit is None:
-        raise InputError(
-            f"{src}: the table does not state its unit; {how} (e.g. --unit 'USD million')"
-        )
-    stated = parse_unit(raw.unit, f"{src}: unit") if raw.unit is not None else None
-    declared = parse_unit(opt.unit, "--unit") if opt.unit is not None else None
-    if stated is not None and declared is not None and stated != declared:
-        raise InputError(
-            f"{src}: the file's unit is {stated} ({raw.unit!r}) but {declared} was declared; "
-            "drop the declaration or fix the file"
-        )
-    published = stated or declared
-    assert published is not None
-    stored, factor = to_store(published)
-    origin = f"read as {raw.unit!r}" if stated is not None else f"declared {opt.unit!r}"
-    if factor == 1.0:
-        detail = f"{published} ({origin}): already the store's scale, values unchanged"
-    else:
-        detail = f"{published} ({origin}) -> {stored}: every value multiplied by {factor:g}"
-    rec = {"step": "unit", "detail": detail, "cells_changed": 0}
-    meta = {"unit": str(stored), "unit_as_published": str(published), "unit_factor": factor}
-    return rec, factor, meta
 
 
 def _dense_blocks(raw: RawTable, G: int, N: int, F: int, src: str):

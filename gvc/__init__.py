@@ -3,8 +3,8 @@
 The names below load on first use (PEP 562), so ``import gvc`` and ``gvc --help`` stay light:
 
 * :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`,
-  :func:`to_pymrio`, :func:`aggregate` (:mod:`gvc.api`); :data:`DEFAULT_STEPS`
-  (:mod:`gvc.indicators.registry`);
+  :func:`to_pymrio`, :func:`aggregate` (:mod:`gvc.api`); :func:`convert` (:mod:`gvc.currency`);
+  :data:`DEFAULT_STEPS` (:mod:`gvc.indicators.registry`);
 * packages: :mod:`gvc.catalog` (store schema, input tables, results ledger), :mod:`gvc.chains`,
   :mod:`gvc.groups` (concordances, aggregation, group-aware indicators),
   :mod:`gvc.lockin`, :mod:`gvc.pipeline`, :mod:`gvc.kernels` (numpy only), :mod:`gvc.readers`.
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.3.0"
 
 _API = ("aggregate", "audit", "decompose", "ingest", "query", "run", "to_pymrio")
+_ELSEWHERE = {"convert": "gvc.currency"}
 _SUBMODULES = (
     "api",
     "catalog",
@@ -40,6 +41,7 @@ __all__ = [
     "__version__",
     "aggregate",
     "audit",
+    "convert",
     "decompose",
     "ingest",
     "query",
@@ -49,6 +51,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from gvc.api import aggregate, audit, decompose, ingest, query, run, to_pymrio
+    from gvc.currency import convert
     from gvc.indicators.registry import DEFAULT_STEPS
 
 
@@ -56,6 +59,8 @@ def __getattr__(name: str) -> Any:
     """Load ``name`` on first use (PEP 562)."""
     if name in _API:
         value = getattr(importlib.import_module("gvc.api"), name)
+    elif name in _ELSEWHERE:
+        value = getattr(importlib.import_module(_ELSEWHERE[name]), name)
     elif name == "DEFAULT_STEPS":
         value = importlib.import_module("gvc.indicators.registry").DEFAULT_STEPS
     elif name in _SUBMODULES:
@@ -67,4 +72,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API) | set(_SUBMODULES) | {"DEFAULT_STEPS"})
+    return sorted(
+        set(globals()) | set(_API) | set(_ELSEWHERE) | set(_SUBMODULES) | {"DEFAULT_STEPS"}
+    )

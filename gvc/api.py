@@ -51,6 +51,7 @@ def ingest(
     replace: bool = False,
     options: Any = None,
     progress: Progress | None = None,
+    unit: str | None = None,
 ) -> list[IngestResult]:
     """Read, harmonise, validate and load an IO table (every year found) into the store.
 
@@ -59,13 +60,15 @@ def ingest(
 
     The whole call is one transaction: every year is validated and loaded, or (on any error)
     none is. A year already ingested from the same file is skipped. Returns one
-    :class:`IngestResult` a year.
+    :class:`IngestResult` a year. ``unit`` declares the unit of a table that does not state
+    one (the long layout without a ``unit`` column or ``unit.txt``), e.g. ``"EUR million"``.
 
     Raises
     ------
     InputError
         the file is missing, truncated, of another format, unbalanced, has negative
-        intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
+        intermediate flows, NaN, unknown or duplicate labels, no unit (or one that contradicts
+        ``unit``). The store is unchanged.
     """
     from gvc.catalog.tables import stored_identity, table_identity
     from gvc.ingestion.prepare import (
@@ -76,6 +79,12 @@ def ingest(
     )
     from gvc.readers import read
 
+    if unit is not None:
+        import dataclasses
+
+        from gvc.ingestion.harmonise import HarmoniseOptions
+
+        options = dataclasses.replace(options or HarmoniseOptions(), unit=unit)
     digest: str | None = None
     if _is_iosystem(path):
         from gvc.bridges.pymrio import default_dataset_name as io_name

@@ -38,6 +38,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         replace=a.replace,
         options=harmonise_options(a),
         progress=Progress(),
+        unit=a.unit,
     )
     for r in res:
         for w in r.warnings:
@@ -132,7 +133,7 @@ def cmd_tables(a: argparse.Namespace) -> int:
         return 0
     emit(
         api.query(
-            "SELECT dataset, year, format, unit, n_countries, n_sectors, "
+            "SELECT dataset, year, format, unit, unit_as_published, n_countries, n_sectors, "
             "value_added_definition, left(table_sha256, 12) AS table_sha256, source "
             "FROM tables ORDER BY dataset, year",
             db=a.db,
@@ -193,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", help="file or directory")
     s.add_argument("--format", default="auto", choices=INPUT_FORMATS, help="input layout")
     s.add_argument("--dataset", help="dataset name (default: derived from the path)")
+    s.add_argument(
+        "--unit",
+        help="unit of a table that does not state it (long layout), e.g. 'USD million', "
+        "'EUR million', 'USD thousand'; see docs/units.md",
+    )
     s.add_argument("--year", type=int, help="only this year")
     s.add_argument(
         "--replace", action="store_true", help="overwrite a year ingested from another file"

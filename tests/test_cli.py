@@ -133,7 +133,7 @@ def test_bad_input_one_line_error_and_store_unchanged(tmp_path, capsys, wiod_db,
     shutil.copy(wiod_db, db)
     before = _snapshot(db)
     path = _bad_long_file(tmp_path, mutate)
-    rc = main(["ingest", str(path), "--dataset", "bad", "--db", str(db)])
+    rc = main(["ingest", str(path), "--dataset", "bad", "--db", str(db), "--unit", "USD million"])
     err = errors_only(capsys.readouterr().err)
     assert rc == 2, err
     assert len(err.splitlines()) == 1 and err.startswith("gvc: error:")
@@ -217,7 +217,7 @@ def test_singular_table_is_numerical_error(tmp_path, capsys):
     path = tmp_path / "sing_2000.csv"
     df.to_csv(path, index=False)
     db = tmp_path / "s.duckdb"
-    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    assert main(["ingest", str(path), "--db", str(db), "--unit", "USD million"]) == 0
     rc = main(["run", "--db", str(db), "--steps", "core"])
     err = errors_only(capsys.readouterr().err)
     assert rc == 5 and "singular" in err, err
@@ -228,6 +228,7 @@ def test_ingest_is_one_transaction_across_years(tmp_path, capsys):
     d = tmp_path / "two"
     d.mkdir()
     shutil.copy(WIOD / "wiot_2010.parquet", d)
+    shutil.copy(WIOD / "unit.txt", d)
     bad = pq.read_table(WIOD / "wiot_2011.parquet").to_pandas()
     for c in ("row_country", "row_sector", "col_country", "col_item"):
         bad[c] = bad[c].astype(str)

@@ -48,6 +48,7 @@ def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("toy")
     for k, y in enumerate(YEARS):
         write_long(random_table(10 + k, G=5, N=3, F=2), d / f"wiot_{y}.parquet")
+    (d / "unit.txt").write_text("USD million\n")
     return d
 
 

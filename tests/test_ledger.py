@@ -58,6 +58,7 @@ def write_long(t, year: int, path) -> None:
     )
     df = pd.concat(rows, ignore_index=True)
     df.insert(0, "year", year)
+    df["unit"] = "USD million"
     assert n == t.G * t.N
     df.to_parquet(path, index=False)
 

@@ -9,6 +9,8 @@ pymrio's ``calc_all`` on the original.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,8 +47,9 @@ def test_round_trip(store):
     _close(back.Y.to_numpy(), io.Y.to_numpy(), 1e-12)
     _close(back.x.to_numpy()[:, 0], pymrio.calc_x(io.Z, io.Y).to_numpy()[:, 0], 1e-12)
     _close(back.factor_inputs.F.to_numpy(), io.factor_inputs.F.to_numpy(), 1e-12)
-    assert back.unit.iloc[0, 0] == "Mill USD"
-    assert back.factor_inputs.unit.iloc[0, 0] == "Mill USD"
+    # pymrio's "Mill USD" is stored in gvc's spelling of the same unit (gvc.units)
+    assert back.unit.iloc[0, 0] == "USD million"
+    assert back.factor_inputs.unit.iloc[0, 0] == "USD million"
 
 
 def test_gvc_footprints_equal_pymrio_calc_all(store):
@@ -84,11 +87,13 @@ def test_identity_and_provenance(store, tmp_path):
     again = gvc.ingest(pymrio.load_test(), db=store, year=YEAR)
     assert again[0].status == "skipped"
     t = gvc.query(
-        "SELECT source, format, edition, unit, harmonisation FROM tables "
+        "SELECT source, format, edition, unit, unit_as_published, harmonisation FROM tables "
         "WHERE dataset = 'testmrio'",
         db=store,
     ).iloc[0]
-    assert t["format"] == "pymrio" and t["edition"] == "v1" and t["unit"] == "Mill USD"
+    assert t["format"] == "pymrio" and t["edition"] == "v1" and t["unit"] == "USD million"
+    assert t["unit_as_published"] == "USD million"
+    assert "read as 'Mill USD'" in json.loads(t["harmonisation"])[0]["detail"]
     assert "testmrio" in t["source"]
     assert "sum of pymrio extension 'factor_inputs'" in t["harmonisation"]
     # a changed system is another table: refused without replace, loaded with it

@@ -57,6 +57,10 @@ BASE_DDL = [
         PRIMARY KEY (dataset, year))""",
     "ALTER TABLE tables ADD COLUMN IF NOT EXISTS table_sha256 VARCHAR",
     "ALTER TABLE tables ADD COLUMN IF NOT EXISTS options JSON",
+    # units (issue 19): the unit as the file gave it and the factor that scaled it to the
+    # stored ``unit`` (e.g. USD thousand -> USD million: 0.001); NULL for older stores' tables
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_as_published VARCHAR",
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_factor DOUBLE",
     """CREATE TABLE IF NOT EXISTS countries (
         dataset VARCHAR NOT NULL, country VARCHAR NOT NULL, position INTEGER NOT NULL,
         name VARCHAR, PRIMARY KEY (dataset, country))""",
@@ -105,6 +109,9 @@ _COMMENTS = {
     "tables.table_sha256": "identity of the harmonised input: sha256 of the file's sha256, the "
     "harmonisation options and the declared unit; every result in the ledger names it",
     "tables.options": "harmonisation options the table was read with (JSON)",
+    "tables.unit_as_published": "unit the file stated (in gvc's spelling; the file's own words "
+    "are in tables.harmonisation) or that was declared with --unit",
+    "tables.unit_factor": "factor that scaled the published values to tables.unit",
     "ledger.result": "result name: a step (core, wwz, ...), chain:<name>, flags, ...",
     "ledger.kind": "step (computed from one table), chain, flags (from stored results), ...",
     "ledger.tables": "the fact tables holding this result's rows (facts.<name>)",

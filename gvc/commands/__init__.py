@@ -12,4 +12,5 @@ MODULES: tuple[str, ...] = (
     "gvc.commands.scenario",
     "gvc.commands.firms",
     "gvc.commands.groups",
+    "gvc.commands.convert",
 )

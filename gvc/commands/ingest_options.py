@@ -11,7 +11,7 @@ command line as soon as it is declared; pipeline files take the same keys under
 >>> add_harmonise_options(p)
 >>> harmonise_options(p.parse_args(["--balance", "none", "--no-fold-processing-trade"]))
 HarmoniseOptions(fold_processing_trade=False, negative_inventories='keep', \
-value_added='auto', balance='none')
+value_added='auto', balance='none', unit=None)
 >>> harmonise_options(p.parse_args([])) is None
 True
 """
@@ -26,11 +26,13 @@ from gvc.ingestion.harmonise import HarmoniseOptions
 
 
 def _fields() -> list[tuple[str, tuple[object, ...], object]]:
-    """``(name, allowed values or (), default)`` of every option field, in declaration order."""
+    """``(name, allowed values or (), default)`` of every switch (a ``Literal`` or ``bool``
+    field), in declaration order; ``unit`` is a value, given as ``gvc ingest --unit``."""
     hints = typing.get_type_hints(HarmoniseOptions)
     return [
         (f.name, typing.get_args(hints[f.name]), f.default)
         for f in dataclasses.fields(HarmoniseOptions)
+        if typing.get_origin(hints[f.name]) is typing.Literal or hints[f.name] is bool
     ]
 
 

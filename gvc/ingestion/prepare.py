@@ -66,12 +66,24 @@ def identity_options(options: HarmoniseOptions | None) -> dict:
 
 
 def default_dataset_name(path: str | Path, fmt: str, edition: str | None) -> str:
-    """Dataset name from the input: ``icio<edition>``, ``wiod2016``, or the file/dir name."""
+    """Dataset name from the input: ``icio<edition>``, ``wiod2016``, ``adb<economies>``,
+    ``figaro<edition>``, ``eora26``, ``exiobase3_<ixi|pxp>``, ``gloria<release>``, or the
+    file/dir name for the long layout."""
     p = Path(path)
     if fmt == "oecd-icio":
         return f"icio{edition}" if edition else "icio"
     if fmt == "wiod2016":
         return "wiod2016"
+    digits = re.findall(r"\d+", edition or "")
+    if fmt == "adb-mrio":
+        return f"adb{digits[0]}" if digits else "adb"
+    if fmt in ("figaro", "gloria"):
+        return fmt + (digits[0] if digits else "")
+    if fmt == "eora26":
+        return "eora26" + (f"_{edition}" if edition else "")
+    if fmt == "exiobase3":
+        system = (edition or "").split()[-1:] or ["ixi"]
+        return f"exiobase3_{system[0]}"
     stem = p.name if p.is_dir() else p.stem
     stem = re.sub(r"[_\-]?(19|20)\d\d$", "", stem) or stem
     return stem.lower()
@@ -113,7 +125,9 @@ def prepare(
         "file_sha256": file_sha,
         "table_sha256": table_identity(file_sha, opts),
         "options": opts,
-        "unit": raw.unit,
+        "unit": table.meta["unit"],
+        "unit_as_published": table.meta["unit_as_published"],
+        "unit_factor": table.meta["unit_factor"],
         "value_added_definition": va_step["detail"],
         "output_definition": out_step["detail"]
         + (f"; then {step['detail']}" if step["cells_changed"] else ""),

@@ -15,6 +15,7 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     format = "auto"                    # auto | long | oecd-icio | wiod2016
     dataset = "wiod2013"               # dataset name in the store
     years = [2010, 2011]               # optional; default: every year found
+    unit = "EUR million"               # the unit of a long table that does not state one
     [source.harmonise]                 # optional HarmoniseOptions fields
     negative_inventories = "keep"
 
@@ -65,7 +66,7 @@ _CHAIN_KEYS = {
 }
 _FLAGS_KEYS = {"rules", "clusters"}
 _OUTPUT_KEYS = {"db", "parquet"}
-_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise"}
+_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise", "unit"}
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,12 @@ def load_config(path: str | os.PathLike) -> PipelineConfig:
         harm = s.get("harmonise", {})
         if not isinstance(harm, dict):
             raise InputError(f"{p}: {where}: harmonise must be a table")
+        if "unit" in s:
+            # a declared unit travels with the harmonisation options (it decides the result)
+            from gvc.units import parse_unit
+
+            parse_unit(s["unit"], f"{p}: {where}: unit")
+            harm = {**harm, "unit": str(s["unit"])}
         try:
             HarmoniseOptions.from_mapping(harm)
         except InputError as exc:

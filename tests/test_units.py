@@ -262,7 +262,17 @@ def test_after_conversion_the_comparison_runs_and_records_the_rates(two_currenci
         main(["convert", "--db", str(db), "--dataset", "eur", "--to", "USD", "--rates", str(rates)])
         == 0
     )
-    assert "eur_usd 2010" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split() == [
+        "loaded",
+        "eur_usd",
+        "2010",
+        "EUR",
+        "million",
+        "USD",
+        "million",
+        "1.25",
+    ]
     t = gvc.query(
         "SELECT unit, unit_as_published, unit_factor, harmonisation FROM tables "
         "WHERE dataset = 'eur_usd'",

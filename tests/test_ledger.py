@@ -8,6 +8,7 @@ same transaction, and reports of missing or stale results refuse with exit code 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -272,3 +273,62 @@ def test_replacing_a_table_removes_scenarios_that_read_it(store):
     assert rows_of(db, "SELECT count(*) FROM facts.scenario_sda") == 0
     with pytest.raises(SchemaError, match="has no results; run 'gvc scenario run sda"):
         scenarios.report("sda", dataset="d", year=2011, db=db)
+
+
+def test_pipeline_schedules_a_grouping(tmp_path, monkeypatch):
+    """``[[group]]`` in a pipeline file: step ``group:<name>`` for every unit, in the ledger, the
+    same bits as ``gvc group define`` + ``gvc group run``; members a table lacks are dropped."""
+    from gvc.groups import store as groups
+    from gvc.pipeline import run_pipeline
+    from gvc.pipeline.config import load_config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for y, seed in ((2010, 1), (2011, 2)):
+        write_long(table(seed), y, data / f"t_{y}.parquet")
+    toml = tmp_path / "p.toml"
+    toml.write_text(
+        'steps = ["core"]\n[output]\ndb = "p.duckdb"\n'
+        '[[source]]\npath = "data"\ndataset = "d"\n'
+        '[[group]]\nname = "g"\ngroups = { ASIA = ["CHN", "JPN"], WEST = ["USA", "DEU"] }\n'
+    )
+    assert "group:g" in load_config(toml).steps
+    s = run_pipeline(toml)
+    assert s.exit_code == 0 and len(s.done) == 2
+    sql = (
+        "SELECT year, exporter, importer, term, value FROM group_wwz WHERE grouping = 'g' "
+        "ORDER BY ALL"
+    )
+    with open_store(str(tmp_path / "p.duckdb"), read_only=True) as con:
+        e = {(x.year, x.result): x for x in ledger.entries(con, "d")}
+        got = con.execute(sql).fetchall()
+    assert all(e[(y, "group:g")].producer.startswith("pipeline:") for y in (2010, 2011))
+    assert {r[1] for r in got} >= {"ASIA", "WEST"}
+    ref = tmp_path / "ref.duckdb"
+    monkeypatch.chdir(tmp_path)
+    for y in (2010, 2011):
+        gvc.ingest(data / f"t_{y}.parquet", db=ref, dataset="d")
+    groups.define("g", dataset="d", groups={"ASIA": ["CHN", "JPN"], "WEST": ["USA", "DEU"]}, db=ref)
+    groups.run("g", dataset="d", db=ref)
+    with open_store(str(ref), read_only=True) as con:
+        assert got == con.execute(sql).fetchall()
+    assert run_pipeline(toml).done == []
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('name = "g"', "give concordance or groups"),
+        ('name = "g"\ngroups = { A = [] }', "groups must be a table of economies"),
+        ('name = "g"\nconcordance = "no_such_concordance"', "[[group]] #1: concordance"),
+        ('name = "g"\ngroups = { A = ["USA"] }\ncolour = "red"', "colour"),
+    ],
+)
+def test_pipeline_group_entries_are_checked_when_read(tmp_path, entry, message):
+    from gvc.errors import InputError
+    from gvc.pipeline.config import load_config
+
+    toml = tmp_path / "p.toml"
+    toml.write_text(f'[[source]]\npath = "."\ndataset = "d"\n[[group]]\n{entry}\n')
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_config(toml)

@@ -161,38 +161,83 @@ def _participation_rows(res: dict, part: Any, names: np.ndarray, node_econ: np.n
     return pa.concat_tables([a, b], promote_options="permissive")
 
 
-def group_step(name: str, groups: Mapping[str, Sequence[str]]) -> Step:
-    """The step ``group:<name>`` computing grouping ``groups`` (``{economy: members}``)."""
+def group_step(
+    name: str, groups: Mapping[str, Sequence[str]], *, present_only: bool = False
+) -> Step:
+    """The step ``group:<name>`` computing grouping ``groups`` (``{economy: members}``).
+
+    ``present_only``: members the table lacks are dropped when it computes (a pipeline's
+    ``[[group]]`` given for several tables), as :func:`gvc.groups.store.define_grouping` does
+    when a grouping is defined in the store.
+    """
     defn = canonical(groups)
 
     def compute(d: Derived) -> dict[str, pa.Table]:
-        return compute_grouping(d, defn)
+        use = defn
+        if present_only:
+            have = set(d.table.countries)
+            use = {g: [m for m in ms if m in have] for g, ms in defn.items()}
+            empty = [g for g, ms in use.items() if not ms]
+            if empty:
+                raise SchemaError(
+                    f"grouping {name!r}: economy {empty[0]!r} has no member among the "
+                    f"countries of the table ({', '.join(defn[empty[0]][:6])} ...)"
+                )
+        return compute_grouping(d, use)
 
     return Step(
         f"group:{name}",
         compute,
         dict(FACTS_DDL),
         f"grouping {name}: " + "; ".join(f"{g} = {'+'.join(m)}" for g, m in defn.items()),
-        options={"groups": defn},
+        options={"groups": defn, **({"present_only": True} if present_only else {})},
         scope={"grouping": name},
         kind="group",
     )
 
 
-def group_steps(name: str, *, con: Any = None, dataset: str | None = None) -> list[Step]:
-    """The steps a step name ``group:<name>`` or ``groups`` (every grouping of the dataset)
-    stands for, from the store's ``groupings`` table.
+def group_steps(
+    name: str,
+    given: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    con: Any = None,
+    dataset: str | None = None,
+) -> list[Step]:
+    """The steps a step name ``group:<name>`` or ``groups`` stands for.
+
+    ``given`` holds definitions by name (a pipeline file's ``[[group]]`` entries:
+    ``{"name", "dataset", "groups"}``); a grouping not given is read from the store's
+    ``groupings`` table of ``dataset``. ``groups`` means every given grouping (for
+    ``dataset``, when an entry names one) and, with a store, every stored one.
 
     Raises
     ------
     SchemaError
-        no store or dataset given, or the grouping is not defined for the dataset.
+        a grouping neither given nor defined in the store (or no store to read it from).
     """
     from gvc.groups.store import get_grouping, list_groupings
 
+    given = dict(given or {})
+
+    def usable(defn: Mapping[str, Any]) -> bool:
+        return dataset is None or defn.get("dataset") in (None, dataset)
+
+    out = []
+    if name == "groups":
+        out = [
+            group_step(g, d["groups"], present_only=True) for g, d in given.items() if usable(d)
+        ]
+        if con is not None and dataset is not None:
+            out += [
+                group_step(g, get_grouping(con, dataset, g))
+                for g in list_groupings(con, dataset)
+                if g not in given
+            ]
+        return out
+    g = name.removeprefix("group:")
+    if g in given:
+        d = given[g]
+        return [group_step(g, d["groups"], present_only=True)] if usable(d) else []
     if con is None or dataset is None:
         raise SchemaError(f"step {name!r}: groupings are read from the store of a dataset")
-    if name == "groups":
-        return [group_step(g, get_grouping(con, dataset, g)) for g in list_groupings(con, dataset)]
-    g = name.removeprefix("group:")
     return [group_step(g, get_grouping(con, dataset, g))]

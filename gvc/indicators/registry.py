@@ -81,12 +81,15 @@ def resolve_steps(
     con: Any = None,
     dataset: str | None = None,
     chains: Iterable[Mapping[str, Any]] = (),
+    groups: Iterable[Mapping[str, Any]] = (),
 ) -> list[Step]:
     """The :class:`Step` objects for step names, in the given order, duplicates dropped.
 
     ``chain:<name>`` is the chain of that name, from ``chains`` (definition dicts, as in a
     pipeline file) or else from the store's ``chains`` table of ``dataset`` (``con`` given);
-    ``chains`` alone means every chain of the dataset in the store.
+    ``chains`` alone means every chain of the dataset in the store. ``group:<name>`` and
+    ``groups`` likewise, from ``groups`` (a pipeline file's ``[[group]]`` entries) or the
+    store's ``groupings``.
 
     Raises
     ------
@@ -107,7 +110,8 @@ def resolve_steps(
         if name == "groups" or name.startswith("group:"):
             from gvc.groups.steps import group_steps
 
-            for step in group_steps(name, con=con, dataset=dataset):
+            given_groups = {g["name"]: g for g in groups}
+            for step in group_steps(name, given_groups, con=con, dataset=dataset):
                 out.setdefault(step.name, step)
             continue
         if name not in STEPS:

@@ -1,0 +1,114 @@
+"""A small real table in a store with every result the SQL objects read (for
+tests/test_view_values.py).
+
+WIOD 2013 (``datasets/wiod2013``), years 2008 and 2009, aggregated to four regions (CHN, DEU,
+USA and RoW = the other 37 countries and WIOD's rest of the world) and four sectors (``AtC``:
+c1-c2 agriculture and mining; ``D``: c3-c16 manufacturing; ``EtF``: c17-c18 utilities and
+construction; ``GtP``: c19-c35 services), all five final-demand categories. Output is rebalanced
+as ``x = Z 1 + Y 1`` (the shipped integers are rounded) and ``va = x - 1'Z``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from conftest import WIOD2013, provenance
+
+from gvc.table import IOTable
+
+DATASET = "wiod_small"
+YEARS = (2008, 2009)
+COUNTRIES = ("CHN", "DEU", "USA", "RoW")
+SECTORS = ("AtC", "D", "EtF", "GtP")
+FD = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
+CHAIN = "manuf_usa"
+CLUSTERS = {
+    "transatlantic_manuf": [("DEU", "D"), ("USA", "D")],
+    "china": [("CHN", "D"), ("CHN", "GtP")],
+}
+# lock-in rules that evaluate every flag on four regions and two years
+RULES = {
+    "closed_national_chain": {
+        "min_countries": 3,
+        "pure_domestic_share_percentile": 60.0,
+        "backward_percentile": 40.0,
+        "forward_percentile": 40.0,
+    },
+    "declining_integration": {"years": 1, "relative_decline": 0.05},
+    "closed_cluster": {
+        "min_intra_cluster_share": 0.05,
+        "max_export_share": 0.2,
+        "max_backward": 0.2,
+    },
+}
+
+
+def _sector_group(code: str) -> int:
+    k = int(code[1:])  # c1 ... c35
+    return 0 if k <= 2 else 1 if k <= 16 else 2 if k <= 18 else 3
+
+
+def aggregated_table(year: int) -> IOTable:
+    """The year's WIOD table summed into :data:`COUNTRIES` x :data:`SECTORS`."""
+    cells = pd.read_parquet(WIOD2013 / f"wiot_{year}.parquet")
+    G, N, F = len(COUNTRIES), len(SECTORS), len(FD)
+
+    def recode(col: str, fn) -> np.ndarray:
+        # map the (few) categories, then index by the codes: no per-row Python
+        cat = cells[col].astype("category").cat
+        return np.array([fn(str(v)) for v in cat.categories], dtype=np.int64)[cat.codes]
+
+    def region(c: str) -> int:
+        return COUNTRIES.index(c) if c in COUNTRIES[:-1] else G - 1
+
+    def item(code: str) -> int:  # final-demand category k as -1 - k, else the sector group
+        return -1 - FD.index(code) if code in FD else _sector_group(code)
+
+    row = recode("row_country", region) * N + recode("row_sector", _sector_group)
+    col_c = recode("col_country", region)
+    it = recode("col_item", item)
+    value = cells["value"].to_numpy(dtype=np.float64)
+    final = it < 0
+    Z = np.zeros((G * N, G * N))
+    Yd = np.zeros((G * N, G * F))
+    np.add.at(Z, (row[~final], col_c[~final] * N + it[~final]), value[~final])
+    np.add.at(Yd, (row[final], col_c[final] * F - 1 - it[final]), value[final])
+    x = Z.sum(axis=1) + Yd.sum(axis=1)
+    return IOTable(COUNTRIES, SECTORS, FD, Z, Yd, x, x - Z.sum(axis=0))
+
+
+@dataclass(frozen=True)
+class SmallStore:
+    """The store and what went into it: ``tables[year]`` is the table as loaded."""
+
+    db: Path
+    tables: dict[int, IOTable]
+    flags: pd.DataFrame  # what the flag computation returned (gvc.lockin.FLAG_COLUMNS)
+
+
+def build_store(directory: Path) -> SmallStore:
+    """Load the two years, run every step, define and run the chain, compute the flags."""
+    import gvc
+    from gvc import chains
+    from gvc.indicators.embeddedness import compute_flags
+    from gvc.indicators.registry import STEPS
+    from gvc.ingestion.load import load_table
+    from gvc.lockin import load_rules
+    from gvc.store import open_store
+
+    db = directory / "small.duckdb"
+    tables = {y: aggregated_table(y) for y in YEARS}
+    with open_store(db) as con:
+        for y, t in tables.items():
+            load_table(
+                con, t, dataset=DATASET, year=y, provenance=provenance("wiod2013 aggregated")
+            )
+    gvc.run(db=db, dataset=DATASET, steps=list(STEPS))
+    chains.define(CHAIN, dataset=DATASET, producers_sectors=["D"], destinations=["USA"], db=db)
+    chains.run(CHAIN, dataset=DATASET, db=db, k=10)
+    with open_store(db) as con:
+        flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
+    return SmallStore(db, tables, flags)

@@ -1,0 +1,554 @@
+"""Value checks of the embeddedness, cluster, lock-in and chain objects (see view_checks.py).
+
+Lock-in flags are recomputed here from their rule text (gvc/lockin_defaults.toml merged with
+:data:`small_real_store.RULES`) on metrics written out in numpy; chain statistics come from
+sums over all paths (:mod:`path_sums`) and an explicit enumeration of the largest paths.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+
+import numpy as np
+import pandas as pd
+from path_sums import series_sums
+from small_real_store import CHAIN, CLUSTERS, COUNTRIES, DATASET, RULES, SECTORS, YEARS
+from view_checks import Ctx, Ref, checks, close, per_year, wwyz_expected
+
+# ------------------------------------------------------------------------------ embeddedness
+
+
+def supplier_shares(r: Ref) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """HHI, top share and top sector of each node's domestic suppliers other than itself."""
+    hhi, top, pos = np.full(r.n, np.nan), np.full(r.n, np.nan), np.full(r.n, np.nan)
+    for j in range(r.n):
+        sup = [i for i in range(r.n) if r.c[i] == r.c[j] and i != j]
+        z = r.Z[sup, j]
+        if z.sum() > 0:
+            s = z / z.sum()
+            hhi[j], top[j], pos[j] = (s**2).sum(), s.max(), sup[int(s.argmax())] % r.N
+    return hhi, top, pos
+
+
+def all_destinations_paths(ctx: Ctx, r: Ref) -> dict[str, np.ndarray]:
+    """Path sums of all final demand (every destination), per origin node."""
+    from gvc.indicators.geography import country_geography
+
+    geo = country_geography(COUNTRIES)
+    parts = [
+        series_sums(r.A, r.Y[:, d], d, r.G, r.N, geo.km, geo.continent_share) for d in range(r.G)
+    ]
+    return {k: sum(p[k] for p in parts) for k in ("value", "crossings", "returns", "visited")}
+
+
+def embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Every stored measure (public functions), and which of them are written out here."""
+    return r.memo(("embeddedness",), lambda: _embeddedness_expected(ctx, r))
+
+
+def _embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[str]]:
+    from gvc.indicators.derived import Derived
+    from gvc.indicators.embeddedness import BETWEENNESS_MIN_SHARE, embeddedness_measures
+    from gvc.kernels.network import SCOPES
+    from gvc.lockin import betweenness_centrality
+
+    out = dict(embeddedness_measures(Derived(r.t)))
+    for s in SCOPES:
+        out[f"znet_betweenness_{s}"] = betweenness_centrality(
+            r.Z, r.G, r.N, scope=s, min_share=BETWEENNESS_MIN_SHARE
+        )
+    w = wwyz_expected(r)
+    hhi, top, pos = supplier_shares(r)
+    p = all_destinations_paths(ctx, r)
+    dom_in = np.where(r.dom, r.Z, 0.0)
+    fva = np.where(r.dom, 0.0, r.v[:, None] * r.B).sum(axis=0) * r.e
+    direct = {
+        "output": r.x,
+        "value_added": r.va,
+        "gross_exports": r.e,
+        "final_goods": r.y,
+        "intermediate_inputs": r.Z.sum(axis=0),
+        "intermediate_sales": r.Z.sum(axis=1),
+        "export_share": r.e / r.x,
+        "domestic_input_share": dom_in.sum(axis=0) / r.Z.sum(axis=0),
+        "domestic_sales_share": dom_in.sum(axis=1) / r.Z.sum(axis=1),
+        "fva_share": fva / r.e,
+        "gvc_forward": (w["V_GVC_S_f"] + w["V_GVC_C_f"]) / r.va,
+        "gvc_backward": (r.v @ r.L @ r.AF @ r.B),
+        "pure_domestic_share": w["V_D_f"] / r.va,
+        "traditional_trade_share": w["V_RT_f"] / r.va,
+        "domestic_input_hhi": hhi,
+        "top_domestic_supplier_share": top,
+        "top_domestic_supplier_pos": pos,
+        "crossings_mean": p["crossings"] / p["value"],
+        "returns_mean": p["returns"] / p["value"],
+        "countries_visited_mean": p["visited"] / p["value"],
+    }
+    assert set(direct) <= set(out)
+    out.update(direct)
+    return out, set(direct)
+
+
+def _by_node(ctx: Ctx, d: pd.DataFrame, n: int) -> np.ndarray:
+    got = np.full(n, np.nan)
+    got[ctx.node(d)] = d["value"].to_numpy(dtype=np.float64)
+    return got
+
+
+@checks("embeddedness")
+def _embeddedness(ctx: Ctx) -> None:
+    for _, (df, r) in per_year(ctx, "embeddedness").items():
+        want, _ = embeddedness_expected(ctx, r)
+        assert set(df["measure"]) == set(want)
+        for k, a in want.items():
+            close(_by_node(ctx, df[df["measure"] == k], r.n), a, k, rtol=1e-8)
+
+
+@checks("embeddedness_measures")
+def _embeddedness_measures(ctx: Ctx) -> None:
+    from gvc.indicators.embeddedness import MEASURES
+
+    df = ctx.sql("SELECT * FROM embeddedness_measures")
+    got = {
+        row.measure: (row.aggregation, None if _null(row.weight) else row.weight, row.doc)
+        for row in df.itertuples(index=False)
+    }
+    assert got == {k: (m.aggregation, m.weight, m.doc) for k, m in MEASURES.items()}
+
+
+@checks("embeddedness_wide")
+def _embeddedness_wide(ctx: Ctx) -> None:
+    for _, (df, r) in per_year(ctx, "embeddedness_wide").items():
+        want, _ = embeddedness_expected(ctx, r)
+        assert len(df) == r.n
+        i = ctx.node(df)
+        measures = [c for c in df.columns if c not in ("dataset", "year", "country", "sector")]
+        assert {"participation", "top_domestic_supplier"} <= set(measures)
+        for k in measures:
+            if k == "participation":
+                exp = want["gvc_backward"] + want["gvc_forward"]
+            elif k == "top_domestic_supplier":
+                pos = want["top_domestic_supplier_pos"][i]
+                labels = [None if np.isnan(p) else SECTORS[int(p)] for p in pos]
+                assert df[k].where(df[k].notna(), None).tolist() == labels
+                continue
+            else:
+                exp = want[k]
+            got = np.full(r.n, np.nan)
+            got[i] = df[k].to_numpy(dtype=np.float64)
+            close(got, exp, k, rtol=1e-8)
+
+
+# ------------------------------------------------------------------------------ clusters
+
+
+def _null(x) -> bool:
+    """A SQL NULL as pandas returns it (None, NaN or NA; a list is never null)."""
+    return not isinstance(x, list | np.ndarray) and bool(pd.isna(x))
+
+
+def _members(name: str) -> np.ndarray:
+    N = len(SECTORS)
+    return np.array([COUNTRIES.index(c) * N + SECTORS.index(s) for c, s in CLUSTERS[name]])
+
+
+@checks("cluster_members")
+def _cluster_members(ctx: Ctx) -> None:
+    df = ctx.sql("SELECT * FROM cluster_members WHERE dataset = ?", DATASET)
+    got = {(r.cluster, r.country, r.sector, int(r.node)) for r in df.itertuples(index=False)}
+    want = {
+        (k, c, s, COUNTRIES.index(c) * len(SECTORS) + SECTORS.index(s))
+        for k, members in CLUSTERS.items()
+        for c, s in members
+    }
+    assert got == want
+
+
+@checks("cluster_embeddedness")
+def _cluster_embeddedness(ctx: Ctx) -> None:
+    from gvc.indicators.embeddedness import MEASURES
+
+    links = ("intra_cluster_sales_share", "intra_cluster_input_share", "foreign_input_share")
+    for _, (df, r) in per_year(ctx, "cluster_embeddedness").items():
+        values, _ = embeddedness_expected(ctx, r)
+        assert set(df["cluster"]) == set(CLUSTERS)
+        for name in CLUSTERS:
+            m = _members(name)
+            d = df[df["cluster"] == name].set_index("measure")
+            aggregated = [k for k, spec in MEASURES.items() if spec.aggregation != "none"]
+            assert set(d.index) == set(aggregated) | set(links), name
+            for k in aggregated:
+                spec = MEASURES[k]
+                x = values[k][m]
+                if spec.aggregation == "sum":
+                    want = x.sum()
+                else:
+                    w = values[spec.weight][m]
+                    ok = ~np.isnan(x) & ~np.isnan(w)
+                    want = (x[ok] * w[ok]).sum() / w[ok].sum() if w[ok].sum() else np.nan
+                close([d.loc[k, "value"]], [want], f"{name} {k}", rtol=1e-8)
+                assert d.loc[k, "members"] == np.count_nonzero(~np.isnan(x)), (name, k)
+            Z, inside = r.Z, np.zeros(r.n, dtype=bool)
+            inside[m] = True
+            intra = Z[np.ix_(inside, inside)].sum()
+            foreign = sum(Z[i, j] for j in m for i in range(r.n) if r.c[i] != r.c[j])
+            want = {
+                "intra_cluster_sales_share": intra / Z[inside].sum(),
+                "intra_cluster_input_share": intra / Z[:, inside].sum(),
+                "foreign_input_share": foreign / Z[:, inside].sum(),
+            }
+            for k, v in want.items():
+                close([d.loc[k, "value"]], [v], f"{name} {k}")
+                assert d.loc[k, "members"] == len(m)
+
+
+# ------------------------------------------------------------------------------ lock-in
+
+
+def rules() -> dict:
+    from gvc.lockin import load_rules
+
+    return load_rules(overrides=RULES)
+
+
+def flags_expected(ctx: Ctx) -> pd.DataFrame:
+    """``year, country, sector, cluster, flag, flagged`` recomputed from the rule text."""
+    p = rules()
+    rows = []
+    metrics = {}
+    for y in YEARS:
+        r = ctx.ref[y]
+        w = wwyz_expected(r)
+        hhi, top, _ = supplier_shares(r)
+        dis = np.where(r.dom, r.Z, 0.0).sum(axis=0) / r.Z.sum(axis=0)
+        metrics[y] = {
+            "pds": w["V_D_f"] / r.va,
+            "back": r.v @ r.L @ r.AF @ r.B,
+            "fwd": (w["V_GVC_S_f"] + w["V_GVC_C_f"]) / r.va,
+        }
+        f = p["focal_structure"]
+        for i in range(r.n):
+            cond = (hhi[i] >= f["hhi_threshold"], top[i] >= f["top_supplier_share_threshold"])
+            hit = any(cond) if f["combine"] == "any" else all(cond)
+            rows.append(
+                (y, i, None, "focal_structure", hit and dis[i] >= f["min_domestic_input_share"])
+            )
+        # closed national chain: percentiles (linear) of the sector across the countries
+        q = p["closed_national_chain"]
+        m = metrics[y]
+        for k in range(r.N):
+            nodes = np.arange(r.G) * r.N + k
+            hi = np.percentile(m["pds"][nodes], q["pure_domestic_share_percentile"])
+            lo_b = np.percentile(m["back"][nodes], q["backward_percentile"])
+            lo_f = np.percentile(m["fwd"][nodes], q["forward_percentile"])
+            for i in nodes:
+                hit = m["pds"][i] >= max(hi, q["min_pure_domestic_share"])
+                hit = hit and m["back"][i] <= lo_b and m["fwd"][i] <= lo_f
+                rows.append((y, i, None, "closed_national_chain", bool(hit)))
+        # closed cluster: the cluster's metrics against the thresholds
+        cc = p["closed_cluster"]
+        for name in CLUSTERS:
+            mem = _members(name)
+            inside = np.zeros(r.n, dtype=bool)
+            inside[mem] = True
+            intra = r.Z[np.ix_(inside, inside)].sum() / r.Z[inside].sum()
+            exp = r.e[mem].sum() / r.x[mem].sum()
+            back = (r.x[mem] * m["back"][mem]).sum() / r.x[mem].sum()
+            hit = (
+                intra >= cc["min_intra_cluster_share"]
+                and exp <= cc["max_export_share"]
+                and back <= cc["max_backward"]
+            )
+            rows += [(y, i, name, "closed_cluster", bool(hit)) for i in mem]
+    # declining integration: relative fall of backward + forward participation over the window
+    d = p["declining_integration"]
+    for y in YEARS:
+        for i in range(ctx.ref[y].n):
+            base = y - d["years"]
+            hit = False
+            if base in metrics:
+                p0 = metrics[base]["back"][i] + metrics[base]["fwd"][i]
+                p1 = metrics[y]["back"][i] + metrics[y]["fwd"][i]
+                hit = p0 >= d["min_base_participation"] and (p0 - p1) / p0 >= d["relative_decline"]
+            rows.append((y, i, None, "declining_integration", bool(hit)))
+    out = pd.DataFrame(rows, columns=["year", "node", "cluster", "flag", "flagged"])
+    out["country"] = [COUNTRIES[i // len(SECTORS)] for i in out["node"]]
+    out["sector"] = [SECTORS[i % len(SECTORS)] for i in out["node"]]
+    return out.drop(columns="node")
+
+
+KEY = ["year", "country", "sector", "cluster", "flag"]
+
+
+def _keyed(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["cluster"] = df["cluster"].where(df["cluster"].notna(), "")
+    df["year"] = df["year"].astype(int)
+    return df.set_index(KEY).sort_index()
+
+
+@checks("lockin_flags")
+def _lockin_flags(ctx: Ctx) -> None:
+    got = _keyed(ctx.sql("SELECT * FROM lockin_flags WHERE dataset = ?", DATASET))
+    want = _keyed(flags_expected(ctx))
+    assert got.index.equals(want.index)
+    assert got["flagged"].tolist() == want["flagged"].tolist()
+    # the rows the Python computation returned (score, reasons, metrics, thresholds)
+    py = _keyed(ctx.store.flags)
+    assert got.index.equals(py.index)
+    close(got["score"], py["score"], "score")
+    assert got["reasons"].tolist() == py["reasons"].tolist()
+    for col in ("metrics", "thresholds"):
+        assert [json.loads(s) for s in got[col]] == [json.loads(s) for s in py[col]], col
+
+
+def _flags(ctx: Ctx) -> pd.DataFrame:
+    """The recomputed flags with the score the Python computation gave (cluster '' if none)."""
+    f = _keyed(flags_expected(ctx))
+    py = _keyed(ctx.store.flags)
+    assert f.index.equals(py.index)
+    f["score"] = py["score"].to_numpy(dtype=np.float64)
+    return f.reset_index()
+
+
+@checks("lockin_flag_counts")
+def _lockin_flag_counts(ctx: Ctx) -> None:
+    f = _flags(ctx)
+    got = ctx.sql("SELECT * FROM lockin_flag_counts WHERE dataset = ?", DATASET)
+    got = got.set_index(["year", "flag"]).sort_index()
+    want = f.groupby(["year", "flag"]).agg(
+        flagged_nodes=("flagged", "sum"), evaluated_nodes=("score", "count")
+    )
+    assert got.index.tolist() == want.index.tolist()
+    assert got["flagged_nodes"].tolist() == want["flagged_nodes"].tolist()
+    assert got["evaluated_nodes"].tolist() == want["evaluated_nodes"].tolist()
+    assert want["flagged_nodes"].sum() > 0
+
+
+@checks("lockin_flagged")
+def _lockin_flagged(ctx: Ctx) -> None:
+    f = _flags(ctx)
+    for country in COUNTRIES:
+        got = ctx.sql("SELECT * FROM lockin_flagged(?, ?)", DATASET, country)
+        want = f[(f["country"] == country) & f["flagged"]].sort_values(["flag", "sector", "year"])
+        assert list(zip(got["flag"], got["sector"], got["year"], strict=True)) == list(
+            zip(want["flag"], want["sector"], want["year"], strict=True)
+        ), country
+        close(got["score"], want["score"], f"{country} score")
+
+
+def _label(row) -> str:
+    return f"{row.country}/{row.sector}" + (f" [{row.cluster}]" if row.cluster else "")
+
+
+@checks("lockin_flag_changes")
+def _lockin_flag_changes(ctx: Ctx) -> None:
+    f = _flags(ctx)
+    f["node"] = [_label(r) for r in f.itertuples(index=False)]
+    for country in (None, *COUNTRIES):
+        got = ctx.sql("SELECT * FROM lockin_flag_changes(?, ?)", DATASET, country)
+        sub = f if country is None else f[f["country"] == country]
+        rows = []
+        for flag in sorted(set(sub["flag"])):
+            prev = None
+            for y in YEARS:
+                now = set(sub[(sub["flag"] == flag) & (sub["year"] == y) & sub["flagged"]]["node"])
+                entered = sorted(now - prev) if prev is not None else []
+                left = sorted(prev - now) if prev is not None else []
+                rows.append(
+                    (
+                        y,
+                        flag,
+                        len(now),
+                        len(entered),
+                        len(left),
+                        ", ".join(entered) or None,
+                        ", ".join(left) or None,
+                    )
+                )
+                prev = now
+        got_rows = sorted(
+            (
+                int(r.year),
+                r.flag,
+                int(r.flagged),
+                int(r.entered),
+                int(r.left),
+                r.entered_nodes if isinstance(r.entered_nodes, str) else None,
+                r.left_nodes if isinstance(r.left_nodes, str) else None,
+            )
+            for r in got.itertuples(index=False)
+        )
+        assert got_rows == sorted(rows), country
+    assert any(r[3] or r[4] for r in rows)  # something entered or left the flagged sets
+
+
+@checks("lockin_rules_latest")
+def _lockin_rules_latest(ctx: Ctx) -> None:
+    df = ctx.sql("SELECT * FROM lockin_rules_latest WHERE dataset = ?", DATASET)
+    assert len(df) == 1
+    assert tomllib.loads(df["rules_toml"].iloc[0]) == rules()
+    clusters = json.loads(df["clusters"].iloc[0])
+    assert clusters == {k: [list(m) for m in v] for k, v in CLUSTERS.items()}
+    stamp = ctx.sql("SELECT max(computed_at) AS t FROM lockin_flags WHERE dataset = ?", DATASET)
+    assert df["computed_at"].iloc[0] == stamp["t"].iloc[0]
+
+
+@checks("lockin_schema")
+def _lockin_schema(ctx: Ctx) -> None:
+    df = ctx.sql("SELECT cluster, country, sector FROM clusters WHERE dataset = ?", DATASET)
+    got = {(r.cluster, r.country, r.sector) for r in df.itertuples(index=False)}
+    assert got == {(k, c, s) for k, m in CLUSTERS.items() for c, s in m}
+    n = ctx.sql("SELECT count(*) AS n FROM lockin_rules WHERE dataset = ?", DATASET)["n"].iloc[0]
+    assert n == 1
+    rows = ctx.sql("SELECT count(*) AS n FROM facts.lockin_flags WHERE dataset = ?", DATASET)
+    assert rows["n"].iloc[0] == len(ctx.store.flags)
+
+
+# ------------------------------------------------------------------------------ chains
+
+
+def chain_paths(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+    """Path sums of the chain (products of sector D bought in the USA), its y and the USA."""
+    from gvc.indicators.geography import country_geography
+
+    geo = country_geography(COUNTRIES)
+    usa = COUNTRIES.index("USA")
+    y = r.Y[:, usa] * (np.arange(r.n) % r.N == SECTORS.index("D"))
+    return series_sums(r.A, y, usa, r.G, r.N, geo.km, geo.continent_share), y, usa
+
+
+@checks("chain_schema")
+def _chain_schema(ctx: Ctx) -> None:
+    df = ctx.sql("SELECT * FROM chains WHERE dataset = ?", DATASET)
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert row["chain"] == CHAIN and _null(row["producers_countries"])
+    assert list(row["producers_sectors"]) == ["D"] and list(row["destinations"]) == ["USA"]
+    assert row["km_source"] == "natural_earth" and _null(row["km_file"])
+    for y in YEARS:
+        r = ctx.ref[y]
+        s, _, _ = chain_paths(ctx, r)
+        n_geo = ctx.sql(
+            "SELECT count(*) AS n FROM chain_geography WHERE dataset = ? AND year = ?", DATASET, y
+        )["n"].iloc[0]
+        assert n_geo == np.count_nonzero(r.v * s["value"])
+        tot = ctx.sql("SELECT * FROM chain_totals WHERE dataset = ? AND year = ?", DATASET, y)
+        assert len(tot) == 1
+        close(tot["value_added"], [r.v @ s["value"]], "chain_totals.value_added")
+
+
+@checks("chain_tables")
+def _chain_tables(ctx: Ctx) -> None:
+    df = ctx.sql("SELECT * FROM chain_tables(?)", DATASET)
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert (row["chain"], row["years_computed"], row["first_year"], row["last_year"]) == (
+        CHAIN,
+        len(YEARS),
+        min(YEARS),
+        max(YEARS),
+    )
+    assert _null(row["producers_countries"]) and list(row["producers_sectors"]) == ["D"]
+    assert list(row["destinations"]) == ["USA"] and row["km_source"] == "natural_earth"
+
+
+@checks("chain_origins")
+def _chain_origins(ctx: Ctx) -> None:
+    for y in YEARS:
+        r = ctx.ref[y]
+        s, _, _ = chain_paths(ctx, r)
+        got = ctx.sql("SELECT * FROM chain_origins(?, ?, ?)", DATASET, CHAIN, y)
+        va = r.by_country(r.v * s["value"])
+        order = np.argsort(-va, kind="stable")
+        assert got["origin_country"].tolist() == [COUNTRIES[k] for k in order]
+        close(got["value_added"], va[order], "value_added")
+        close(got["share"], va[order] / va.sum(), "share")
+        close(got["crossings_mean"], (r.by_country(r.v * s["crossings"]) / va)[order], "crossings")
+        close(got["km_mean"], (r.by_country(r.v * s["km"]) / va)[order], "km")
+
+
+@checks("chain_report")
+def _chain_report(ctx: Ctx) -> None:
+    got = ctx.sql("SELECT * FROM chain_report(?, ?)", DATASET, CHAIN)
+    assert got["year"].tolist() == list(YEARS)
+    for k, y in enumerate(YEARS):
+        r = ctx.ref[y]
+        s, _, _ = chain_paths(ctx, r)
+        va_node = r.v * s["value"]
+        va = va_node.sum()
+
+        def mean(key: str, r: Ref = r, s: dict = s, va: float = va) -> float:
+            return float(r.v @ s[key] / va)
+
+        p = r.by_country(va_node) / va
+        want = {
+            "value_added": va,
+            "crossings_mean": mean("crossings"),
+            "crossings_sd": math.sqrt(mean("crossings2") - mean("crossings") ** 2),
+            "returns_mean": mean("returns"),
+            "intercontinental_mean": mean("intercontinental"),
+            "km_mean": mean("km"),
+            "countries_visited_mean": mean("visited"),
+            "countries_effective": math.exp(-(p[p > 0] * np.log(p[p > 0])).sum()),
+            "countries_over": int((p >= 0.005).sum()),
+            "production_length": mean("stages"),
+            "pl_domestic": mean("stages_home"),
+            "pl_border": mean("border_links"),
+            "pl_foreign": mean("stages") - mean("stages_home") - mean("border_links"),
+        }
+        assert set(got.columns) == {"year", *want}
+        for col, w in want.items():
+            close([got[col].iloc[k]], [w], f"{y} {col}", rtol=1e-8)
+
+
+def largest_paths(ctx: Ctx, r: Ref, k: int) -> list[tuple[float, tuple[int, ...]]]:
+    """Every path worth at least 1e-4 of the chain, by depth-first search; the k largest."""
+    s, y, _ = chain_paths(ctx, r)
+    total = r.v @ s["value"]
+    cut = 1e-4 * total
+    found = []
+    stack = [(r.v[i], (i,)) for i in range(r.n)]
+    while stack:
+        p, path = stack.pop()
+        j = path[-1]
+        if p * y[j] >= cut:
+            found.append((p * y[j], path))
+        for m in range(r.n):
+            q = p * r.A[j, m]
+            if q * s["value"][m] >= cut:  # the completions of this prefix can reach the cut
+                stack.append((q, (*path, m)))
+    found.sort(key=lambda t: -t[0])
+    assert len(found) > k
+    return found[:k]
+
+
+@checks("chain_top_paths")
+def _chain_top_paths(ctx: Ctx) -> None:
+    from gvc.indicators.geography import country_geography
+
+    km = country_geography(COUNTRIES).km
+    usa = COUNTRIES.index("USA")
+    for y in YEARS:
+        r = ctx.ref[y]
+        got = ctx.sql("SELECT * FROM chain_top_paths(?, ?, ?, 5)", DATASET, CHAIN, y)
+        want = largest_paths(ctx, r, 5)
+        total = r.v @ chain_paths(ctx, r)[0]["value"]
+        assert got["rank"].tolist() == [1, 2, 3, 4, 5]
+        texts, crossings, kms = [], [], []
+        for _, path in want:
+            cs = [COUNTRIES[i // r.N] for i in path] + ["USA"]
+            texts.append(
+                " -> ".join(f"{COUNTRIES[i // r.N]}/{SECTORS[i % r.N]}" for i in path) + " -> [USA]"
+            )
+            legs = [(a, b) for a, b in zip(cs, cs[1:], strict=False) if a != b]
+            crossings.append(len(legs))
+            kms.append(sum(km[COUNTRIES.index(a), COUNTRIES.index(b)] for a, b in legs))
+        assert got["path"].tolist() == texts, y
+        close(got["value"], [v for v, _ in want], f"{y} value")
+        close(got["share"], [v / total for v, _ in want], f"{y} share")
+        assert got["crossings"].tolist() == crossings
+        close(got["km"], kms, f"{y} km")
+        assert usa == 2

@@ -10,7 +10,7 @@ import pytest
 from conftest import REFERENCE, load_lrwiod2000
 from numpy.testing import assert_allclose
 
-from gvc.kernels.tiva import tiva_indicators
+from gvc.kernels.tiva import new_rca, tiva_indicators
 
 EXVATOOLS = REFERENCE / "exvatools"
 TAG = "lrwiod2000_2000"
@@ -144,6 +144,24 @@ def test_own_use_and_round_trip_split_by_hand():
     assert_allclose(t["EXGR_DVAFX"], [2 / 7, 4 / 7, 3 / 7, 0], atol=1e-14)
     # the round trip seen from the importer: A's VA that comes home in imports from B
     assert_allclose(t["IMGR_DVA"], [[0, 2 / 7], [0, 4 / 7], [3 / 7, 0], [0, 0]], atol=1e-14)
+    # shares of gross exports (0 where a node exports nothing)
+    assert_allclose(t["EXGR_DVASH"], [6 / 7, 0, 4 / 7, 0], atol=1e-14)
+    assert_allclose(t["EXGR_FVASH"], [1 / 7, 0, 3 / 7, 0], atol=1e-14)
+    assert_allclose(t["EXGR_DVAFXSH"], [2 / 21, 0, 3 / 14, 0], atol=1e-14)
+
+
+def test_a_given_inverse_is_used_as_is():
+    # the kernels reuse the caller's B instead of inverting again: with B = I (no input
+    # links at all) the domestic VA multiplier of every node is its own v
+    Z, Y, x, va = own_use_round_trip_table()
+    v = va / x
+    t = tiva_indicators(Z, Y, x, va, 2, 2, B=np.eye(4))
+    assert_allclose(t["EXGR_DVA"], v * t["EXGR"], atol=1e-14)
+    # new RCA on R = v e = (3/8, 0, 1, 0): all of it in industry 1, so both indexes are 1 (with
+    # the table's own B, A2's value added inside A1's exports counts for industry 2)
+    assert not np.allclose(new_rca(Z, Y, x, va, 2, 2), [1, 0, 1, 0])
+    want = [1, 0, 1, 0]
+    assert_allclose(new_rca(Z, Y, x, va, 2, 2, B=np.eye(4)), want, atol=1e-14)
 
 
 def test_own_use_and_round_trip_final_demand_by_hand():

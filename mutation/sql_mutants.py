@@ -107,7 +107,7 @@ def mutants_of(obj) -> list[Mutant]:
 def main(names: list[str]) -> int:
     import duckdb
     from small_real_store import YEARS, build_store
-    from view_checks import AUDIT_TAMPER, CHECKERS, Ctx, Ref
+    from view_checks import CHECKERS, VARIANTS, Ctx, Ref
 
     from gvc.sql import load_queries
 
@@ -117,22 +117,28 @@ def main(names: list[str]) -> int:
     store = build_store(tmp)
     refs = {y: Ref(store.tables[y]) for y in YEARS}
     print(f"store built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    # the tampered copy the audit checks read, built once
-    tampered = tmp / "tampered_base.duckdb"
-    shutil.copy(store.db, tampered)
-    with duckdb.connect(str(tampered)) as con:
-        for sql in AUDIT_TAMPER.values():
-            con.execute(sql)
+    # the store copies some checks read (view_checks.VARIANTS), built once
+    bases = {}
+    for name, statements in VARIANTS.items():
+        bases[name] = tmp / f"{name}_base.duckdb"
+        shutil.copy(store.db, bases[name])
+        with duckdb.connect(str(bases[name])) as con:
+            for sql in statements:
+                con.execute(sql)
 
-    def run_checks(db: Path, tampered_db: Path, mutant: Mutant) -> str | None:
+    def run_checks(mutant: Mutant) -> str | None:
         """The first failing check, or None when every check passes."""
-        with duckdb.connect(str(db)) as con:
-            con.execute(mutant.body)
-        with duckdb.connect(str(tampered_db)) as con:
-            con.execute(mutant.body)
-        con = duckdb.connect(str(db), read_only=True)
+        dbs = {"store": tmp / "m.duckdb"} | {k: tmp / f"m_{k}.duckdb" for k in bases}
+        shutil.copy(store.db, dbs["store"])
+        for k, base in bases.items():
+            shutil.copy(base, dbs[k])
+        for db in dbs.values():
+            with duckdb.connect(str(db)) as con:
+                con.execute(mutant.body)
+        con = duckdb.connect(str(dbs["store"]), read_only=True)
         ctx = Ctx(store, con, tmp, refs)
-        ctx.__dict__["tampered"] = duckdb.connect(str(tampered_db), read_only=True)
+        for k in bases:
+            ctx.variants[k] = duckdb.connect(str(dbs[k]), read_only=True)
         try:
             for name, check in CHECKERS.items():
                 try:
@@ -142,17 +148,15 @@ def main(names: list[str]) -> int:
             return None
         finally:
             con.close()
-            ctx.tampered.close()
+            for v in ctx.variants.values():
+                v.close()
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     survivors = []
     for obj in objs:
         for m in mutants_of(obj):
-            db, tdb = tmp / "m.duckdb", tmp / "mt.duckdb"
-            shutil.copy(store.db, db)
-            shutil.copy(tampered, tdb)
             try:
-                killer = run_checks(db, tdb, m)
+                killer = run_checks(m)
             except duckdb.Error:
                 killer = "(does not compile)"
             counts[obj.name][0] += 1

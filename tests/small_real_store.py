@@ -24,11 +24,23 @@ YEARS = (2008, 2009)
 COUNTRIES = ("CHN", "DEU", "USA", "RoW")
 SECTORS = ("AtC", "D", "EtF", "GtP")
 FD = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
-CHAIN = "manuf_usa"
+CHAINS = {
+    # products of manufacturing bought in the USA, both years
+    "manuf_usa": {"countries": None, "sectors": ("D",), "destination": "USA", "years": YEARS},
+    # German and US products bought in China, 2008 only (a second chain: joins by chain name)
+    "deu_usa_chn": {
+        "countries": ("DEU", "USA"),
+        "sectors": None,
+        "destination": "CHN",
+        "years": (2008,),
+    },
+}
 CLUSTERS = {
-    "transatlantic_manuf": [("DEU", "D"), ("USA", "D")],
+    "transatlantic_manuf": [("DEU", "D"), ("USA", "D"), ("DEU", "EtF")],
     "china": [("CHN", "D"), ("CHN", "GtP")],
 }
+# a member inserted from SQL after the flags (clusters may name codes the table lacks)
+NOT_A_NODE = ("china", "FRA", "D")
 # lock-in rules that evaluate every flag on four regions and two years
 RULES = {
     "closed_national_chain": {
@@ -107,8 +119,17 @@ def build_store(directory: Path) -> SmallStore:
                 con, t, dataset=DATASET, year=y, provenance=provenance("wiod2013 aggregated")
             )
     gvc.run(db=db, dataset=DATASET, steps=list(STEPS))
-    chains.define(CHAIN, dataset=DATASET, producers_sectors=["D"], destinations=["USA"], db=db)
-    chains.run(CHAIN, dataset=DATASET, db=db, k=10)
+    for name, spec in CHAINS.items():
+        chains.define(
+            name,
+            dataset=DATASET,
+            producers_countries=spec["countries"],
+            producers_sectors=spec["sectors"],
+            destinations=[spec["destination"]],
+            db=db,
+        )
+        chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db, k=10)
     with open_store(db) as con:
         flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
+        con.execute("INSERT INTO clusters VALUES (?, ?, ?, ?)", [DATASET, *NOT_A_NODE])
     return SmallStore(db, tables, flags)

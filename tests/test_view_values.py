@@ -26,8 +26,8 @@ def ctx(tmp_path_factory):
     c = Ctx(store, con, tmp, {y: Ref(store.tables[y]) for y in YEARS})
     yield c
     con.close()
-    if "tampered" in c.__dict__:
-        c.tampered.close()
+    for v in c.variants.values():
+        v.close()
 
 
 def test_every_checker_names_a_registered_object():

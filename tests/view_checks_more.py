@@ -14,7 +14,16 @@ import tomllib
 import numpy as np
 import pandas as pd
 from path_sums import series_sums
-from small_real_store import CHAIN, CLUSTERS, COUNTRIES, DATASET, RULES, SECTORS, YEARS
+from small_real_store import (
+    CHAINS,
+    CLUSTERS,
+    COUNTRIES,
+    DATASET,
+    NOT_A_NODE,
+    RULES,
+    SECTORS,
+    YEARS,
+)
 from view_checks import Ctx, Ref, checks, close, per_year, wwyz_expected
 
 # ------------------------------------------------------------------------------ embeddedness
@@ -157,51 +166,80 @@ def _members(name: str) -> np.ndarray:
 @checks("cluster_members")
 def _cluster_members(ctx: Ctx) -> None:
     df = ctx.sql("SELECT * FROM cluster_members WHERE dataset = ?", DATASET)
-    got = {(r.cluster, r.country, r.sector, int(r.node)) for r in df.itertuples(index=False)}
+    got = {
+        (r.cluster, r.country, r.sector, None if _null(r.node) else int(r.node))
+        for r in df.itertuples(index=False)
+    }
     want = {
         (k, c, s, COUNTRIES.index(c) * len(SECTORS) + SECTORS.index(s))
         for k, members in CLUSTERS.items()
         for c, s in members
     }
-    assert got == want
+    assert got == want | {(*NOT_A_NODE, None)}  # a member that is no node: node NULL
+
+
+LINKS = ("intra_cluster_sales_share", "intra_cluster_input_share", "foreign_input_share")
+
+
+def _cluster_rows(df: pd.DataFrame, values: dict, Z: np.ndarray, r: Ref, what: str) -> None:
+    """One year of cluster_embeddedness against the aggregation rules and the flows ``Z``."""
+    from gvc.indicators.embeddedness import MEASURES
+
+    assert set(df["cluster"]) == set(CLUSTERS)
+    aggregated = [k for k, spec in MEASURES.items() if spec.aggregation != "none"]
+    for name in CLUSTERS:
+        m = _members(name)
+        d = df[df["cluster"] == name].set_index("measure")
+        assert set(d.index) == set(aggregated) | set(LINKS), name
+        for k in aggregated:
+            spec = MEASURES[k]
+            x = values[k][m]
+            if spec.aggregation == "sum":
+                want = np.nansum(x)
+            else:
+                w = values[spec.weight][m]
+                ok = ~np.isnan(x) & ~np.isnan(w)
+                want = (x[ok] * w[ok]).sum() / w[ok].sum() if w[ok].sum() else np.nan
+            close([d.loc[k, "value"]], [want], f"{what} {name} {k}", rtol=1e-8)
+            assert d.loc[k, "members"] == np.count_nonzero(~np.isnan(x)), (name, k)
+        inside = np.zeros(r.n, dtype=bool)
+        inside[m] = True
+        intra = Z[np.ix_(inside, inside)].sum()
+        sales, inputs = Z[inside].sum(), Z[:, inside].sum()
+        foreign = sum(Z[i, j] for j in m for i in range(r.n) if r.c[i] != r.c[j])
+
+        def ratio(a: float, b: float) -> float:
+            return a / b if b else np.nan  # NULL for a zero denominator
+
+        want = {
+            "intra_cluster_sales_share": ratio(intra, sales),
+            "intra_cluster_input_share": ratio(intra, inputs),
+            "foreign_input_share": ratio(foreign, inputs),
+        }
+        for k, v in want.items():
+            close([d.loc[k, "value"]], [v], f"{what} {name} {k}")
+            assert d.loc[k, "members"] == len(m)
 
 
 @checks("cluster_embeddedness")
 def _cluster_embeddedness(ctx: Ctx) -> None:
-    from gvc.indicators.embeddedness import MEASURES
-
-    links = ("intra_cluster_sales_share", "intra_cluster_input_share", "foreign_input_share")
-    for _, (df, r) in per_year(ctx, "cluster_embeddedness").items():
+    for y, (df, r) in per_year(ctx, "cluster_embeddedness").items():
         values, _ = embeddedness_expected(ctx, r)
-        assert set(df["cluster"]) == set(CLUSTERS)
-        for name in CLUSTERS:
-            m = _members(name)
-            d = df[df["cluster"] == name].set_index("measure")
-            aggregated = [k for k, spec in MEASURES.items() if spec.aggregation != "none"]
-            assert set(d.index) == set(aggregated) | set(links), name
-            for k in aggregated:
-                spec = MEASURES[k]
-                x = values[k][m]
-                if spec.aggregation == "sum":
-                    want = x.sum()
-                else:
-                    w = values[spec.weight][m]
-                    ok = ~np.isnan(x) & ~np.isnan(w)
-                    want = (x[ok] * w[ok]).sum() / w[ok].sum() if w[ok].sum() else np.nan
-                close([d.loc[k, "value"]], [want], f"{name} {k}", rtol=1e-8)
-                assert d.loc[k, "members"] == np.count_nonzero(~np.isnan(x)), (name, k)
-            Z, inside = r.Z, np.zeros(r.n, dtype=bool)
-            inside[m] = True
-            intra = Z[np.ix_(inside, inside)].sum()
-            foreign = sum(Z[i, j] for j in m for i in range(r.n) if r.c[i] != r.c[j])
-            want = {
-                "intra_cluster_sales_share": intra / Z[inside].sum(),
-                "intra_cluster_input_share": intra / Z[:, inside].sum(),
-                "foreign_input_share": foreign / Z[:, inside].sum(),
-            }
-            for k, v in want.items():
-                close([d.loc[k, "value"]], [v], f"{name} {k}")
-                assert d.loc[k, "members"] == len(m)
+        _cluster_rows(df, values, r.Z, r, str(y))
+    # edges (view_checks.EDGES): weights that sum to zero, NULL values, intermediate sales
+    # (china) and inputs (transatlantic) that sum to zero
+    r = ctx.ref[2009]
+    values = {k: v.copy() for k, v in embeddedness_expected(ctx, r)[0].items()}
+    values["output"][[1, 3]] = [1.0, -1.0]
+    values["fva_share"][5] = values["value_added"][5] = np.nan
+    Z = r.Z.copy()
+    Z[[1, 3], :] = 0.0
+    Z[:, [5, 6, 9]] = 0.0
+    Z[1, 3], Z[1, 0], Z[5, 9], Z[8, 9] = 10.0, -10.0, 10.0, -10.0
+    df = ctx.edges.execute(
+        "SELECT * FROM cluster_embeddedness WHERE dataset = ? AND year = 2009", [DATASET]
+    ).df()
+    _cluster_rows(df, values, Z, r, "edges")
 
 
 # ------------------------------------------------------------------------------ lock-in
@@ -391,7 +429,9 @@ def _lockin_rules_latest(ctx: Ctx) -> None:
     assert len(df) == 1
     assert tomllib.loads(df["rules_toml"].iloc[0]) == rules()
     clusters = json.loads(df["clusters"].iloc[0])
-    assert clusters == {k: [list(m) for m in v] for k, v in CLUSTERS.items()}
+    assert {k: sorted(map(tuple, v)) for k, v in clusters.items()} == {
+        k: sorted(v) for k, v in CLUSTERS.items()
+    }
     stamp = ctx.sql("SELECT max(computed_at) AS t FROM lockin_flags WHERE dataset = ?", DATASET)
     assert df["computed_at"].iloc[0] == stamp["t"].iloc[0]
 
@@ -400,7 +440,7 @@ def _lockin_rules_latest(ctx: Ctx) -> None:
 def _lockin_schema(ctx: Ctx) -> None:
     df = ctx.sql("SELECT cluster, country, sector FROM clusters WHERE dataset = ?", DATASET)
     got = {(r.cluster, r.country, r.sector) for r in df.itertuples(index=False)}
-    assert got == {(k, c, s) for k, m in CLUSTERS.items() for c, s in m}
+    assert got == {(k, c, s) for k, m in CLUSTERS.items() for c, s in m} | {NOT_A_NODE}
     n = ctx.sql("SELECT count(*) AS n FROM lockin_rules WHERE dataset = ?", DATASET)["n"].iloc[0]
     assert n == 1
     rows = ctx.sql("SELECT count(*) AS n FROM facts.lockin_flags WHERE dataset = ?", DATASET)
@@ -410,103 +450,143 @@ def _lockin_schema(ctx: Ctx) -> None:
 # ------------------------------------------------------------------------------ chains
 
 
-def chain_paths(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
-    """Path sums of the chain (products of sector D bought in the USA), its y and the USA."""
+def chain_paths(ctx: Ctx, r: Ref, name: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Path sums of a chain of :data:`CHAINS` and its final demand ``y`` (one destination)."""
     from gvc.indicators.geography import country_geography
 
-    geo = country_geography(COUNTRIES)
-    usa = COUNTRIES.index("USA")
-    y = r.Y[:, usa] * (np.arange(r.n) % r.N == SECTORS.index("D"))
-    return series_sums(r.A, y, usa, r.G, r.N, geo.km, geo.continent_share), y, usa
+    spec = CHAINS[name]
+
+    def key() -> tuple[dict[str, np.ndarray], np.ndarray]:
+        geo = country_geography(COUNTRIES)
+        dest = COUNTRIES.index(spec["destination"])
+        node_c, node_s = np.divmod(np.arange(r.n), r.N)
+        keep = np.ones(r.n, dtype=bool)
+        if spec["countries"] is not None:
+            keep &= np.isin(node_c, [COUNTRIES.index(c) for c in spec["countries"]])
+        if spec["sectors"] is not None:
+            keep &= np.isin(node_s, [SECTORS.index(k) for k in spec["sectors"]])
+        y = np.where(keep, r.Y[:, dest], 0.0)
+        return series_sums(r.A, y, dest, r.G, r.N, geo.km, geo.continent_share), y
+
+    return r.memo(("chain", name), key)
+
+
+def _list(x) -> list[str] | None:
+    return None if _null(x) else list(x)
 
 
 @checks("chain_schema")
 def _chain_schema(ctx: Ctx) -> None:
-    df = ctx.sql("SELECT * FROM chains WHERE dataset = ?", DATASET)
-    assert len(df) == 1
-    row = df.iloc[0]
-    assert row["chain"] == CHAIN and _null(row["producers_countries"])
-    assert list(row["producers_sectors"]) == ["D"] and list(row["destinations"]) == ["USA"]
-    assert row["km_source"] == "natural_earth" and _null(row["km_file"])
-    for y in YEARS:
-        r = ctx.ref[y]
-        s, _, _ = chain_paths(ctx, r)
-        n_geo = ctx.sql(
-            "SELECT count(*) AS n FROM chain_geography WHERE dataset = ? AND year = ?", DATASET, y
-        )["n"].iloc[0]
-        assert n_geo == np.count_nonzero(r.v * s["value"])
-        tot = ctx.sql("SELECT * FROM chain_totals WHERE dataset = ? AND year = ?", DATASET, y)
-        assert len(tot) == 1
-        close(tot["value_added"], [r.v @ s["value"]], "chain_totals.value_added")
+    df = ctx.sql("SELECT * FROM chains WHERE dataset = ?", DATASET).set_index("chain")
+    assert set(df.index) == set(CHAINS)
+    for name, spec in CHAINS.items():
+        row = df.loc[name]
+        assert _list(row["producers_countries"]) == _list(spec["countries"]), name
+        assert _list(row["producers_sectors"]) == _list(spec["sectors"]), name
+        assert _list(row["destinations"]) == [spec["destination"]], name
+        assert row["km_source"] == "natural_earth" and _null(row["km_file"])
+        totals = ctx.sql(
+            "SELECT year, value_added FROM chain_totals WHERE dataset = ? AND chain = ? "
+            "ORDER BY year",
+            DATASET,
+            name,
+        )
+        assert totals["year"].tolist() == list(spec["years"]), name
+        for y, va in zip(totals["year"], totals["value_added"], strict=True):
+            r = ctx.ref[y]
+            s, _ = chain_paths(ctx, r, name)
+            close([va], [r.v @ s["value"]], f"{name} {y} value_added")
+            n_geo = ctx.sql(
+                "SELECT count(*) AS n FROM chain_geography WHERE dataset = ? AND chain = ? "
+                "AND year = ?",
+                DATASET,
+                name,
+                y,
+            )["n"].iloc[0]
+            assert n_geo == np.count_nonzero(r.v * s["value"]), (name, y)
 
 
 @checks("chain_tables")
 def _chain_tables(ctx: Ctx) -> None:
     df = ctx.sql("SELECT * FROM chain_tables(?)", DATASET)
-    assert len(df) == 1
-    row = df.iloc[0]
-    assert (row["chain"], row["years_computed"], row["first_year"], row["last_year"]) == (
-        CHAIN,
-        len(YEARS),
-        min(YEARS),
-        max(YEARS),
-    )
-    assert _null(row["producers_countries"]) and list(row["producers_sectors"]) == ["D"]
-    assert list(row["destinations"]) == ["USA"] and row["km_source"] == "natural_earth"
+    assert df["chain"].tolist() == sorted(CHAINS)
+    for row in df.itertuples(index=False):
+        spec = CHAINS[row.chain]
+        years = spec["years"]
+        assert (row.years_computed, row.first_year, row.last_year) == (
+            len(years),
+            min(years),
+            max(years),
+        ), row.chain
+        assert _list(row.producers_countries) == _list(spec["countries"])
+        assert _list(row.producers_sectors) == _list(spec["sectors"])
+        assert _list(row.destinations) == [spec["destination"]]
+        assert row.km_source == "natural_earth" and _null(row.km_file) and _null(row.km_fallback)
 
 
 @checks("chain_origins")
 def _chain_origins(ctx: Ctx) -> None:
-    for y in YEARS:
-        r = ctx.ref[y]
-        s, _, _ = chain_paths(ctx, r)
-        got = ctx.sql("SELECT * FROM chain_origins(?, ?, ?)", DATASET, CHAIN, y)
-        va = r.by_country(r.v * s["value"])
-        order = np.argsort(-va, kind="stable")
-        assert got["origin_country"].tolist() == [COUNTRIES[k] for k in order]
-        close(got["value_added"], va[order], "value_added")
-        close(got["share"], va[order] / va.sum(), "share")
-        close(got["crossings_mean"], (r.by_country(r.v * s["crossings"]) / va)[order], "crossings")
-        close(got["km_mean"], (r.by_country(r.v * s["km"]) / va)[order], "km")
+    for name, spec in CHAINS.items():
+        for y in spec["years"]:
+            r = ctx.ref[y]
+            s, _ = chain_paths(ctx, r, name)
+            got = ctx.sql("SELECT * FROM chain_origins(?, ?, ?)", DATASET, name, y)
+            va = r.by_country(r.v * s["value"])
+            order = [k for k in np.argsort(-va, kind="stable") if va[k] != 0]
+            assert got["origin_country"].tolist() == [COUNTRIES[k] for k in order], (name, y)
+            close(got["value_added"], va[order], "value_added")
+            close(got["share"], va[order] / va.sum(), "share")
+            cross = r.by_country(r.v * s["crossings"]) / np.where(va != 0, va, 1.0)
+            km = r.by_country(r.v * s["km"]) / np.where(va != 0, va, 1.0)
+            close(got["crossings_mean"], cross[order], f"{name} {y} crossings")
+            close(got["km_mean"], km[order], f"{name} {y} km")
+    # edges: DEU's value added in the chain sums to zero (1 - 1): its means are undefined
+    got = ctx.edges.execute(
+        "SELECT origin_country, value_added, share, crossings_mean IS NULL AS c, "
+        "km_mean IS NULL AS k FROM chain_origins(?, 'manuf_usa', 2009)",
+        [DATASET],
+    ).df()
+    assert got["origin_country"].iloc[-1] == "DEU"
+    last = got.iloc[-1]
+    assert (last["value_added"], last["share"], last["c"], last["k"]) == (0.0, 0.0, True, True)
+    assert not got["c"].iloc[:-1].any()
 
 
 @checks("chain_report")
 def _chain_report(ctx: Ctx) -> None:
-    got = ctx.sql("SELECT * FROM chain_report(?, ?)", DATASET, CHAIN)
-    assert got["year"].tolist() == list(YEARS)
-    for k, y in enumerate(YEARS):
-        r = ctx.ref[y]
-        s, _, _ = chain_paths(ctx, r)
-        va_node = r.v * s["value"]
-        va = va_node.sum()
-
-        def mean(key: str, r: Ref = r, s: dict = s, va: float = va) -> float:
-            return float(r.v @ s[key] / va)
-
-        p = r.by_country(va_node) / va
-        want = {
-            "value_added": va,
-            "crossings_mean": mean("crossings"),
-            "crossings_sd": math.sqrt(mean("crossings2") - mean("crossings") ** 2),
-            "returns_mean": mean("returns"),
-            "intercontinental_mean": mean("intercontinental"),
-            "km_mean": mean("km"),
-            "countries_visited_mean": mean("visited"),
-            "countries_effective": math.exp(-(p[p > 0] * np.log(p[p > 0])).sum()),
-            "countries_over": int((p >= 0.005).sum()),
-            "production_length": mean("stages"),
-            "pl_domestic": mean("stages_home"),
-            "pl_border": mean("border_links"),
-            "pl_foreign": mean("stages") - mean("stages_home") - mean("border_links"),
-        }
-        assert set(got.columns) == {"year", *want}
-        for col, w in want.items():
-            close([got[col].iloc[k]], [w], f"{y} {col}", rtol=1e-8)
+    for name, spec in CHAINS.items():
+        got = ctx.sql("SELECT * FROM chain_report(?, ?)", DATASET, name)
+        assert got["year"].tolist() == list(spec["years"]), name
+        for k, y in enumerate(spec["years"]):
+            r = ctx.ref[y]
+            s, _ = chain_paths(ctx, r, name)
+            va_node = r.v * s["value"]
+            va = va_node.sum()
+            mean = {key: float(r.v @ s[key] / va) for key in s if key != "left"}
+            p = r.by_country(va_node) / va
+            want = {
+                "value_added": va,
+                "crossings_mean": mean["crossings"],
+                "crossings_sd": math.sqrt(mean["crossings2"] - mean["crossings"] ** 2),
+                "returns_mean": mean["returns"],
+                "intercontinental_mean": mean["intercontinental"],
+                "km_mean": mean["km"],
+                "countries_visited_mean": mean["visited"],
+                "countries_effective": math.exp(-(p[p > 0] * np.log(p[p > 0])).sum()),
+                "countries_over": int((p >= 0.005).sum()),
+                "production_length": mean["stages"],
+                "pl_domestic": mean["stages_home"],
+                "pl_border": mean["border_links"],
+                "pl_foreign": mean["stages"] - mean["stages_home"] - mean["border_links"],
+            }
+            assert set(got.columns) == {"year", *want}
+            for col, w in want.items():
+                close([got[col].iloc[k]], [w], f"{name} {y} {col}", rtol=1e-8)
 
 
-def largest_paths(ctx: Ctx, r: Ref, k: int) -> list[tuple[float, tuple[int, ...]]]:
+def largest_paths(ctx: Ctx, r: Ref, name: str, k: int) -> list[tuple[float, tuple[int, ...]]]:
     """Every path worth at least 1e-4 of the chain, by depth-first search; the k largest."""
-    s, y, _ = chain_paths(ctx, r)
+    s, y = chain_paths(ctx, r, name)
     total = r.v @ s["value"]
     cut = 1e-4 * total
     found = []
@@ -530,25 +610,24 @@ def _chain_top_paths(ctx: Ctx) -> None:
     from gvc.indicators.geography import country_geography
 
     km = country_geography(COUNTRIES).km
-    usa = COUNTRIES.index("USA")
-    for y in YEARS:
-        r = ctx.ref[y]
-        got = ctx.sql("SELECT * FROM chain_top_paths(?, ?, ?, 5)", DATASET, CHAIN, y)
-        want = largest_paths(ctx, r, 5)
-        total = r.v @ chain_paths(ctx, r)[0]["value"]
-        assert got["rank"].tolist() == [1, 2, 3, 4, 5]
-        texts, crossings, kms = [], [], []
-        for _, path in want:
-            cs = [COUNTRIES[i // r.N] for i in path] + ["USA"]
-            texts.append(
-                " -> ".join(f"{COUNTRIES[i // r.N]}/{SECTORS[i % r.N]}" for i in path) + " -> [USA]"
-            )
-            legs = [(a, b) for a, b in zip(cs, cs[1:], strict=False) if a != b]
-            crossings.append(len(legs))
-            kms.append(sum(km[COUNTRIES.index(a), COUNTRIES.index(b)] for a, b in legs))
-        assert got["path"].tolist() == texts, y
-        close(got["value"], [v for v, _ in want], f"{y} value")
-        close(got["share"], [v / total for v, _ in want], f"{y} share")
-        assert got["crossings"].tolist() == crossings
-        close(got["km"], kms, f"{y} km")
-        assert usa == 2
+    for name, spec in CHAINS.items():
+        dest = spec["destination"]
+        for y in spec["years"]:
+            r = ctx.ref[y]
+            got = ctx.sql("SELECT * FROM chain_top_paths(?, ?, ?, 5)", DATASET, name, y)
+            want = largest_paths(ctx, r, name, 5)
+            total = r.v @ chain_paths(ctx, r, name)[0]["value"]
+            assert got["rank"].tolist() == [1, 2, 3, 4, 5]
+            texts, crossings, kms = [], [], []
+            for _, path in want:
+                stages = [f"{COUNTRIES[i // r.N]}/{SECTORS[i % r.N]}" for i in path]
+                texts.append(" -> ".join(stages) + f" -> [{dest}]")
+                cs = [COUNTRIES[i // r.N] for i in path] + [dest]
+                legs = [(a, b) for a, b in zip(cs, cs[1:], strict=False) if a != b]
+                crossings.append(len(legs))
+                kms.append(sum(km[COUNTRIES.index(a), COUNTRIES.index(b)] for a, b in legs))
+            assert got["path"].tolist() == texts, (name, y)
+            close(got["value"], [v for v, _ in want], f"{name} {y} value")
+            close(got["share"], [v / total for v, _ in want], f"{name} {y} share")
+            assert got["crossings"].tolist() == crossings
+            close(got["km"], kms, f"{name} {y} km")

@@ -142,6 +142,12 @@ EDGES = [
     # chain_origins: an origin country whose value added sums to zero (1 - 1)
     "UPDATE chain_geography SET value_added = CASE origin_sector WHEN 'AtC' THEN 1 "
     f"WHEN 'D' THEN -1 ELSE 0 END WHERE {_W} AND chain = 'manuf_usa' AND origin_country = 'DEU'",
+    # export_va_content: RoW's gross exports sum to zero (1 - 1), its DVA does not
+    "UPDATE facts.export_va SET gross_exports = CASE export_node WHEN 12 THEN 1 WHEN 13 "
+    f"THEN -1 ELSE 0 END WHERE {_W} AND export_node >= 12",
+    # embeddedness_wide: a node without a largest domestic supplier
+    f"UPDATE facts.embeddedness SET value = NULL WHERE {_W} AND node = 0 "
+    "AND measure = 'top_domestic_supplier_pos'",
     # cluster_embeddedness: weights summing to zero (china), NULL values (DEU/D) ...
     "UPDATE facts.embeddedness SET value = CASE node WHEN 1 THEN 1 ELSE -1 END "
     f"WHERE {_W} AND measure = 'output' AND node IN (1, 3)",
@@ -292,6 +298,13 @@ def _export_va_content(ctx: Ctx) -> None:
         close(df["gross_exports"], ex[s], "gross_exports")
         close(df["dva_share"], (dva / ex)[s], "dva_share")
         close(df["fva_share"], 1 - (dva / ex)[s], "fva_share")
+    # edges: RoW's gross exports sum to zero: its shares are undefined (NULL)
+    got = ctx.edges.execute(
+        "SELECT dva, dva_share IS NULL AS d, fva_share IS NULL AS f FROM export_va_content "
+        "WHERE dataset = ? AND year = 2009 AND exporter = 'RoW'",
+        [DATASET],
+    ).df()
+    assert len(got) == 1 and got["dva"].iloc[0] != 0 and got["d"].iloc[0] and got["f"].iloc[0]
 
 
 # ------------------------------------------------------------------------------ TiVA

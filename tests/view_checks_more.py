@@ -148,6 +148,15 @@ def _embeddedness_wide(ctx: Ctx) -> None:
             got = np.full(r.n, np.nan)
             got[i] = df[k].to_numpy(dtype=np.float64)
             close(got, exp, k, rtol=1e-8)
+    # edges: node 0 (CHN/AtC) without a largest domestic supplier keeps its row
+    got = ctx.edges.execute(
+        "SELECT country, sector, top_domestic_supplier FROM embeddedness_wide "
+        "WHERE dataset = ? AND year = 2009",
+        [DATASET],
+    ).df()
+    assert len(got) == len(COUNTRIES) * len(SECTORS)
+    none = got[got["top_domestic_supplier"].isna()]
+    assert list(zip(none["country"], none["sector"], strict=True)) == [("CHN", "AtC")]
 
 
 # ------------------------------------------------------------------------------ clusters

@@ -97,6 +97,34 @@ KEYS = {
     "audit_wwz_sums": ["year", "exporter", "export_sector", "importer"],
 }
 
+COLUMNS = {
+    "audit_bm_identities": ["dataset", *KEYS["audit_bm_identities"], "total"]
+    + "gexp dc fc dva ddc fva fdc davax vax ref gvc gvcb gvcf".split(),
+    "audit_kww_sums": ["dataset", "year", "exporter", "gross_exports", "terms"],
+    "audit_va_flows_sum": ["dataset", "year", "country", "sector", "value_added", "flows"],
+    "audit_va_in_exports_sum": [
+        "dataset",
+        "year",
+        "exporter",
+        "export_sector",
+        "gross_exports",
+        "sources",
+        "value_added_definition",
+    ],
+    "audit_wwz_sums": [
+        "dataset",
+        "year",
+        "exporter",
+        "export_sector",
+        "importer",
+        "total",
+        "final",
+        "terms",
+        "final_terms",
+    ],
+}
+"""What each audit reports, in order."""
+
 NINE = [
     "DVA_FIN",
     "DVA_INT",
@@ -247,6 +275,7 @@ def _audit(name: str):
         keys = Counter(tuple(r) for r in got[KEYS[name]].itertuples(index=False))
         assert keys == HITS[name], (name, keys)
         want = EXPECTED[name](ctx.tampered)
+        assert list(got.columns) == COLUMNS[name], name
         assert len(want) == len(got)
         got = got.sort_values(KEYS[name]).reset_index(drop=True)
         want = want.sort_values(KEYS[name]).reset_index(drop=True)[list(got.columns)]

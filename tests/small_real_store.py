@@ -28,6 +28,8 @@ CHAINS = {
     # products of manufacturing bought in the USA, both years
     "manuf_usa": {"countries": None, "sectors": ("D",), "destination": "USA", "years": YEARS},
     # German and US products bought in China, 2008 only (a second chain: joins by chain name)
+    # defined, never run: listed by chain_tables with no years
+    "defined_only": {"countries": ("RoW",), "sectors": None, "destination": "DEU", "years": ()},
     "deu_usa_chn": {
         "countries": ("DEU", "USA"),
         "sectors": None,
@@ -128,7 +130,8 @@ def build_store(directory: Path) -> SmallStore:
             destinations=[spec["destination"]],
             db=db,
         )
-        chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db, k=10)
+        if spec["years"]:
+            chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db, k=10)
     with open_store(db) as con:
         flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
         con.execute("INSERT INTO clusters VALUES (?, ?, ?, ?)", [DATASET, *NOT_A_NODE])

@@ -522,10 +522,12 @@ def _chain_tables(ctx: Ctx) -> None:
     for row in df.itertuples(index=False):
         spec = CHAINS[row.chain]
         years = spec["years"]
-        assert (row.years_computed, row.first_year, row.last_year) == (
+        first = None if _null(row.first_year) else row.first_year
+        last = None if _null(row.last_year) else row.last_year
+        assert (row.years_computed, first, last) == (
             len(years),
-            min(years),
-            max(years),
+            min(years, default=None),
+            max(years, default=None),
         ), row.chain
         assert _list(row.producers_countries) == _list(spec["countries"])
         assert _list(row.producers_sectors) == _list(spec["sectors"])

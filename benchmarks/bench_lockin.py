@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import gvc
-from gvc.indicators.embeddedness import compute_flags, ensure_embeddedness
+from gvc.catalog import open_store
+from gvc.lockin import compute_flags, ensure_embeddedness
 from gvc.paths import datasets_dir
-from gvc.store import open_store
 
 
 def main() -> None:

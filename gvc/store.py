@@ -1,23 +1,17 @@
-"""The canonical DuckDB store: connection, schema, and ``run_sql`` with errors that name the SQL.
+"""The DuckDB connection layer: open a file, run SQL with errors that name it, transactions.
 
-Physical layout (one DuckDB file, default ``gvc.duckdb``; ``GVC_DB`` or ``--db`` to change):
-
-* ``main.tables`` provenance, one row per ingested ``(dataset, year)``;
-* ``main.countries``, ``main.sectors``, ``main.fd_categories``, ``main.nodes``: dimensions
-  per dataset, with array positions (node ``= country_pos * N + sector_pos``);
-* ``facts.*``: long columnar fact tables keyed by ``dataset, year`` and integer node ids
-  (compact and fast to write); the labelled views in ``queries/`` (``io_cells``, ``va_flows``,
-  ``va_in_exports`` ...) are what economists query;
-* ``main.results_log``: which result tables were computed for which ``(dataset, year)``.
-
-Every write goes through one transaction: a failed or killed run leaves the file as it was.
+This module knows DuckDB, not gvc's schema: :func:`connect` runs the ``setup`` callable it is
+given (the application schema lives in :mod:`gvc.catalog`, which calls this module with the
+DDL of the base tables, the results ledger and every step's fact tables). Everything else here
+(``run_sql``, ``fetch_arrow``, ``fetch_one``, ``transaction``) is used by every layer that
+writes or reads the store.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,56 +23,6 @@ from gvc.errors import LockError, QueryError, SchemaError
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "gvc.duckdb"
-SCHEMA_VERSION = 1
-
-DDL = [
-    "CREATE SCHEMA IF NOT EXISTS facts",
-    """CREATE TABLE IF NOT EXISTS gvc_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS tables (
-        dataset VARCHAR NOT NULL,
-        year SMALLINT NOT NULL,
-        source VARCHAR NOT NULL,
-        format VARCHAR NOT NULL,
-        edition VARCHAR,
-        file_sha256 VARCHAR NOT NULL,
-        unit VARCHAR,
-        value_added_definition VARCHAR NOT NULL,
-        output_definition VARCHAR NOT NULL,
-        harmonisation JSON,
-        warnings JSON,
-        n_countries INTEGER NOT NULL,
-        n_sectors INTEGER NOT NULL,
-        n_fd_categories INTEGER NOT NULL,
-        gvc_version VARCHAR NOT NULL,
-        ingested_at TIMESTAMP NOT NULL,
-        PRIMARY KEY (dataset, year))""",
-    """CREATE TABLE IF NOT EXISTS countries (
-        dataset VARCHAR NOT NULL, country VARCHAR NOT NULL, position INTEGER NOT NULL,
-        name VARCHAR, PRIMARY KEY (dataset, country))""",
-    """CREATE TABLE IF NOT EXISTS sectors (
-        dataset VARCHAR NOT NULL, sector VARCHAR NOT NULL, position INTEGER NOT NULL,
-        name VARCHAR, PRIMARY KEY (dataset, sector))""",
-    """CREATE TABLE IF NOT EXISTS fd_categories (
-        dataset VARCHAR NOT NULL, category VARCHAR NOT NULL, position INTEGER NOT NULL,
-        name VARCHAR, PRIMARY KEY (dataset, category))""",
-    """CREATE TABLE IF NOT EXISTS nodes (
-        dataset VARCHAR NOT NULL, node INTEGER NOT NULL, country VARCHAR NOT NULL,
-        sector VARCHAR NOT NULL, country_pos INTEGER NOT NULL, sector_pos INTEGER NOT NULL,
-        PRIMARY KEY (dataset, node))""",
-    """CREATE TABLE IF NOT EXISTS facts.intermediate (
-        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, row_node INTEGER NOT NULL,
-        col_node INTEGER NOT NULL, value DOUBLE NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS facts.final_demand (
-        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, row_node INTEGER NOT NULL,
-        col_country_pos INTEGER NOT NULL, category_pos INTEGER NOT NULL, value DOUBLE NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS facts.node_values (
-        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, node INTEGER NOT NULL,
-        output DOUBLE NOT NULL, value_added DOUBLE NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS results_log (
-        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, result VARCHAR NOT NULL,
-        rows BIGINT NOT NULL, seconds DOUBLE NOT NULL, gvc_version VARCHAR NOT NULL,
-        computed_at TIMESTAMP NOT NULL, PRIMARY KEY (dataset, year, result))""",
-]
 
 
 def default_db_path() -> Path:
@@ -125,9 +69,12 @@ def fetch_one(
 
 
 def connect(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
+    path: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    setup: Callable[[duckdb.DuckDBPyConnection, bool], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating file and schema when writable) and register the SQL views.
+    """Open a DuckDB file; ``setup(con, read_only)`` then creates or checks the schema.
 
     Raises
     ------
@@ -150,27 +97,13 @@ def connect(
         raise SchemaError(f"{p}: cannot open store: {msg.splitlines()[0]}") from exc
     except duckdb.Error as exc:
         raise SchemaError(f"{p}: not a DuckDB store: {str(exc).splitlines()[0]}") from exc
-    if not read_only:
-        ensure_schema(con)
+    if setup is not None:
+        try:
+            setup(con, read_only)
+        except BaseException:
+            con.close()
+            raise
     return con
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables (idempotent) and (re)register the views and macros of ``queries/``."""
-    from gvc import __version__
-    from gvc.indicators.registry import all_facts_ddl
-    from gvc.sql import register_queries
-
-    with transaction(con):
-        for stmt in DDL + all_facts_ddl():
-            run_sql(con, stmt, obj="schema")
-        run_sql(
-            con,
-            "INSERT OR REPLACE INTO gvc_meta VALUES ('schema_version', ?), ('gvc_version', ?)",
-            [str(SCHEMA_VERSION), __version__],
-            obj="schema",
-        )
-        register_queries(con)
 
 
 _IN_TX: set[int] = set()
@@ -194,18 +127,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     else:
         _IN_TX.discard(key)
         con.execute("COMMIT")
-
-
-@contextmanager
-def open_store(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Context manager around :func:`connect` that always closes the connection."""
-    con = connect(path, read_only=read_only)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def list_tables(

@@ -14,6 +14,6 @@ WITH k AS (
 )
 SELECT g.*, coalesce(k.terms, 0) AS terms
 FROM g
-JOIN results_log r ON r.dataset = g.dataset AND r.year = g.year AND r.result = 'decomp_kww'
+JOIN ledger r ON r.dataset = g.dataset AND r.year = g.year AND list_contains(r.tables, 'decomp_kww')
 LEFT JOIN k ON k.dataset = g.dataset AND k.year = g.year AND k.exporter = g.exporter
 WHERE abs(coalesce(k.terms, 0) - g.gross_exports) > 1e-6 * greatest(abs(g.gross_exports), 1.0)

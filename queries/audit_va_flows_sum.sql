@@ -10,7 +10,7 @@ WITH s AS (
 )
 SELECT v.dataset, v.year, n.country, n.sector, v.value_added, coalesce(s.flows, 0) AS flows
 FROM facts.node_values v
-JOIN results_log r ON r.dataset = v.dataset AND r.year = v.year AND r.result = 'va_flows'
+JOIN ledger r ON r.dataset = v.dataset AND r.year = v.year AND list_contains(r.tables, 'va_flows')
 JOIN nodes n ON n.dataset = v.dataset AND n.node = v.node
 LEFT JOIN s ON s.dataset = v.dataset AND s.year = v.year AND s.node = v.node
 WHERE abs(coalesce(s.flows, 0) - v.value_added) > 1e-6 * greatest(abs(v.value_added), 1.0)

@@ -15,7 +15,7 @@ SELECT g.dataset, g.year, n.country AS exporter, n.sector AS export_sector, g.gr
        coalesce(s.sources, 0) AS sources, t.value_added_definition
 FROM g
 JOIN tables t ON t.dataset = g.dataset AND t.year = g.year
-JOIN results_log r ON r.dataset = g.dataset AND r.year = g.year AND r.result = 'va_in_exports'
+JOIN ledger r ON r.dataset = g.dataset AND r.year = g.year AND list_contains(r.tables, 'va_in_exports')
 JOIN nodes n ON n.dataset = g.dataset AND n.node = g.export_node
 LEFT JOIN s ON s.dataset = g.dataset AND s.year = g.year AND s.export_node = g.export_node
 WHERE CASE WHEN t.value_added_definition LIKE 'residual%'

@@ -13,7 +13,7 @@ WITH w AS (
            g.intermediate + g.final AS total, g.final,
            coalesce(w.terms, 0) AS terms, coalesce(w.final_terms, 0) AS final_terms
     FROM facts.gross_exports g
-    JOIN results_log r ON r.dataset = g.dataset AND r.year = g.year AND r.result = 'decomp_wwz'
+    JOIN ledger r ON r.dataset = g.dataset AND r.year = g.year AND list_contains(r.tables, 'decomp_wwz')
     LEFT JOIN w ON w.dataset = g.dataset AND w.year = g.year AND w.export_node = g.export_node
         AND w.importer_pos = g.importer_pos
     WHERE abs(coalesce(w.terms, 0) - (g.intermediate + g.final))

@@ -1,6 +1,6 @@
 -- name: chain_origins
 -- kind: macro
--- depends_on: chain_tables, chain_schema
+-- depends_on: chain_tables, chain_schema, chain_geography, chain_totals, chain_paths
 -- grain: origin_country
 -- doc: Value added of one computed chain and year by origin country, with its share and the
 -- doc: value-added weighted means of crossings and km of that country's value.

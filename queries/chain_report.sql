@@ -1,6 +1,6 @@
 -- name: chain_report
 -- kind: macro
--- depends_on: chain_tables, chain_schema
+-- depends_on: chain_tables, chain_schema, chain_geography, chain_totals, chain_paths
 -- grain: year
 -- doc: Per-year totals of one computed value chain: value added, mean and sd of border
 -- doc: crossings, returns, intercontinental legs, km, countries visited / effective / over 0.5 %,

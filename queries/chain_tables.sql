@@ -1,6 +1,6 @@
 -- name: chain_tables
 -- kind: macro
--- depends_on: chain_schema
+-- depends_on: chain_schema, chain_totals
 -- grain: chain
 -- doc: The chains defined for a dataset, with how many years (and which range) are computed.
 -- doc: Usage: SELECT * FROM chain_tables('wiod2013'). Define a chain from SQL by inserting into

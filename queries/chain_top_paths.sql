@@ -1,6 +1,6 @@
 -- name: chain_top_paths
 -- kind: macro
--- depends_on: chain_tables, chain_schema
+-- depends_on: chain_tables, chain_schema, chain_geography, chain_totals, chain_paths
 -- grain: rank
 -- doc: The k largest structural paths of one computed chain and year (value added at the first
 -- doc: stage, carried to the final buyer in brackets). Usage:

@@ -1,7 +1,7 @@
 -- name: embeddedness_measures
 -- kind: view
 -- grain: measure
--- doc: The measures of the embeddedness table (gvc/indicators/embeddedness.py MEASURES, kept equal by tests/test_embeddedness.py): how each aggregates to a user cluster (sum, weighted mean by another measure, or none) and what it means.
+-- doc: The measures of the embeddedness table (gvc/lockin/measures.py MEASURES, kept equal by tests/test_embeddedness.py): how each aggregates to a user cluster (sum, weighted mean by another measure, or none) and what it means.
 -- column measure: measure name as in the embeddedness view
 -- column aggregation: sum | weighted | none (label-like, not aggregated)
 -- column weight: measure whose values weight the cluster mean (weighted only)

@@ -107,18 +107,22 @@ def build_store(directory: Path) -> SmallStore:
     """Load the two years, run every step, define and run the chain, compute the flags."""
     import gvc
     from gvc import chains
-    from gvc.indicators.embeddedness import compute_flags
+    from gvc.lockin.flags import compute_flags
     from gvc.indicators.registry import STEPS
     from gvc.ingestion.load import load_table
     from gvc.lockin import load_rules
-    from gvc.store import open_store
+    from gvc.catalog import open_store
 
     db = directory / "small.duckdb"
     tables = {y: aggregated_table(y) for y in YEARS}
     with open_store(db) as con:
         for y, t in tables.items():
             load_table(
-                con, t, dataset=DATASET, year=y, provenance=provenance("wiod2013 aggregated")
+                con,
+                t,
+                dataset=DATASET,
+                year=y,
+                provenance=provenance("wiod2013 aggregated", unit="USD million"),
             )
     gvc.run(db=db, dataset=DATASET, steps=list(STEPS))
     for name, spec in CHAINS.items():
@@ -128,10 +132,11 @@ def build_store(directory: Path) -> SmallStore:
             producers_countries=spec["countries"],
             producers_sectors=spec["sectors"],
             destinations=[spec["destination"]],
+            paths=10,
             db=db,
         )
         if spec["years"]:
-            chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db, k=10)
+            chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db)
     with open_store(db) as con:
         flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
         con.execute("INSERT INTO clusters VALUES (?, ?, ?, ?)", [DATASET, *NOT_A_NODE])

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import provenance, register_command
 
+from gvc.catalog import open_store
 from gvc.cli import main
 from gvc.ingestion.load import load_table
-from gvc.store import open_store
 from gvc.table import IOTable
 
 PROV = provenance()
@@ -55,7 +55,8 @@ def test_define_run_report_plot(db, tmp_path, capsys):
         )
         == 0
     )
-    assert "defined chain loop" in capsys.readouterr().out
+    got = capsys.readouterr()
+    assert "defined chain loop" in got.err and "products of c14" in got.out
     assert main(["chain", "run", "loop", "--dataset", "t", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "2000" in out and "2001" in out
@@ -65,6 +66,8 @@ def test_define_run_report_plot(db, tmp_path, capsys):
     # half the value added is USA's, travels USA -> CHN -> USA: 2 crossings; CHN's: 1
     assert "USA/c14 -> CHN/c14 -> [USA]" in out and "CHN/c14 -> [USA]" in out
     assert "1.500 (0.500)" in out  # mean 1.5, sd 0.5 crossings
+    # length: USA's value 2 stages (home, then one intermediate crossing), CHN's 1 stage at home
+    assert "length = dom + border + for" in out and "1.50 = 1.00 + 0.50 + 0.00" in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     svg = tmp_path / "years.svg"
     assert (

@@ -1,4 +1,4 @@
-"""Chain geography tables (gvc.indicators.geography): hand counts, kernels, store, real WIOD."""
+"""Chain geography tables (gvc.chains): hand counts, kernels, store, real WIOD."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 from conftest import DATASETS, provenance, random_table
 from numpy.testing import assert_allclose
 
+from gvc import chains as geo
+from gvc.catalog import open_store
 from gvc.errors import InputError, SchemaError
-from gvc.indicators import geography as geo
 from gvc.ingestion.load import load_table
 from gvc.kernels.crossings import chain_moments
 from gvc.kernels.paths import top_paths
-from gvc.store import open_store
 from gvc.table import IOTable
 
 R_EARTH = 6371.0088
@@ -181,8 +181,10 @@ def test_tables_equal_kernels_called_directly(tmp_path, seed):
     t = dataclasses.replace(random_table(seed, G=3, N=3, F=2), countries=("USA", "CHN", "RoW"))
     db = store_with(tmp_path, t)
     with open_store(db) as con:
-        geo.define_chain(con, "t", "c", producers_sectors=["S1", "S2"], destinations=["USA", "RoW"])
-        geo.compute_chain(con, "t", "c", k=7)
+        geo.define_chain(
+            con, "t", "c", producers_sectors=["S1", "S2"], destinations=["USA", "RoW"], paths=7
+        )
+        geo.compute_chain(con, "t", "c")
         f = frames(con, "c")
     n, N = t.n, t.N
     A = t.Z / t.x[None, :]

@@ -15,12 +15,12 @@ from path_sums import TRUNCATION, series_sums
 
 import gvc
 from gvc import chains
-from gvc.indicators import geography as geo
+from gvc.chains import geography as geo
 from gvc.indicators.derived import Derived
 from gvc.indicators.inputs import read_iotable
 from gvc.ingestion.load import load_table
 from gvc.kernels.crossings import chain_moments
-from gvc.store import open_store
+from gvc.catalog import open_store
 from gvc.table import IOTable
 
 NE = pd.read_parquet(DATASETS / "geo" / "ne_country_centroids.parquet")
@@ -34,8 +34,15 @@ def wiod_ict_usa(tmp_path_factory):
     """WIOD 2011, products of c14 (electrical and optical equipment) bought in the USA."""
     db = tmp_path_factory.mktemp("chain") / "w.duckdb"
     gvc.ingest(DATASETS / "wiod2013", db=db, dataset="wiod2013", year=2011)
-    chains.define("ict", dataset="wiod2013", producers_sectors=["c14"], destinations=["USA"], db=db)
-    chains.run("ict", dataset="wiod2013", db=db, k=5)
+    chains.define(
+        "ict",
+        dataset="wiod2013",
+        producers_sectors=["c14"],
+        destinations=["USA"],
+        paths=5,
+        db=db,
+    )
+    chains.run("ict", dataset="wiod2013", db=db)
     with open_store(db, read_only=True) as con:
         table = read_iotable(con, "wiod2013", 2011)
     per_origin = gvc.query("SELECT * FROM chain_geography WHERE chain = 'ict'", db=db)
@@ -143,9 +150,9 @@ def test_rest_of_world_trading_with_itself_in_the_store(tmp_path):
     t = IOTable(("USA", "RoW"), ("s1", "s2"), ("F",), Z, Yd, x, x - Z.sum(axis=0))
     db = tmp_path / "r.duckdb"
     with open_store(db) as con:
-        load_table(con, t, dataset="t", year=2000, provenance=provenance())
-    chains.define("row", dataset="t", producers_countries=["RoW"], db=db)
-    chains.run("row", dataset="t", db=db, k=3)
+        load_table(con, t, dataset="t", year=2000, provenance=provenance(unit="USD million"))
+    chains.define("row", dataset="t", producers_countries=["RoW"], paths=3, db=db)
+    chains.run("row", dataset="t", db=db)
     got = gvc.query(
         "SELECT origin_sector, value_added, crossings_mean, intercontinental_mean "
         "FROM chain_geography WHERE chain = 'row' ORDER BY origin_sector",

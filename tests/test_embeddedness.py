@@ -10,19 +10,21 @@ import pytest
 from conftest import provenance, random_table
 from numpy.testing import assert_allclose
 
+from gvc.catalog import open_store
 from gvc.clusters import store_clusters
-from gvc.indicators.embeddedness import (
-    MEASURES,
-    embeddedness_frame,
-    ensure_embeddedness,
-)
 from gvc.ingestion.load import load_table
 from gvc.kernels.borin_mancini import bm
 from gvc.kernels.crossings import chain_moments
 from gvc.kernels.participation import wwyz_participation
 from gvc.kernels.tiva import tiva_indicators
-from gvc.lockin import betweenness_centrality, cluster_metrics, node_metrics
-from gvc.store import open_store
+from gvc.lockin import (
+    MEASURES,
+    betweenness_centrality,
+    cluster_metrics,
+    embeddedness_frame,
+    ensure_embeddedness,
+    node_metrics,
+)
 from gvc.table import IOTable
 
 PROV = provenance()

@@ -14,12 +14,11 @@ import pandas as pd
 import pytest
 from conftest import openness_table, provenance, table_from_coefficients
 
+from gvc.catalog import open_store
 from gvc.errors import InputError, SchemaError
-from gvc.indicators.embeddedness import compute_flags
 from gvc.ingestion.load import load_table
 from gvc.kernels.blocks import total_exports
-from gvc.lockin import FLAG_COLUMNS, cluster_metrics, load_rules, node_metrics
-from gvc.store import open_store
+from gvc.lockin import FLAG_COLUMNS, cluster_metrics, compute_flags, load_rules, node_metrics
 from gvc.table import IOTable
 
 PROV = provenance()

@@ -28,8 +28,8 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_every_query_file_has_a_header_and_registers(tmp_path):
+    from gvc.catalog import connect
     from gvc.sql import load_queries
-    from gvc.store import connect
 
     objs = load_queries()
     assert {o.name for o in objs} == {p.stem for p in (ROOT / "queries").glob("*.sql")}

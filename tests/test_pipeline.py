@@ -150,8 +150,12 @@ def test_touching_one_year_reruns_only_that_year(base, tmp_path):
     after = _state_runs(d / "store.duckdb")
     assert after[1995] == before[1995] and after[2011] == before[2011]
     assert after[2003] != before[2003]
-    # same cells, so the same facts; only the recorded checksum of 2003 differs
-    assert table_differences(base / "store.duckdb", d / "store.duckdb").keys() == {"tables"}
+    # same cells, so the same facts; only the recorded checksum of 2003 (and the input identity
+    # its results name in the ledger) differs
+    assert table_differences(base / "store.duckdb", d / "store.duckdb").keys() == {
+        "tables",
+        "ledger",
+    }
     from gvc.ingestion.prepare import source_sha256
 
     con = duckdb.connect(str(d / "store.duckdb"), read_only=True)
@@ -163,7 +167,9 @@ def test_touching_one_year_reruns_only_that_year(base, tmp_path):
 def _state_runs(db: Path) -> dict[int, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return dict(con.execute("SELECT year, run_id FROM pipeline_state").fetchall())
+        return dict(
+            con.execute("SELECT year, producer FROM ledger WHERE result = 'core'").fetchall()
+        )
     finally:
         con.close()
 
@@ -181,8 +187,9 @@ def test_dry_run_reasons(base, tmp_path, monkeypatch):
         2011: ("run", ("partitions missing",)),
     }
     assert {x.reasons for x in plan_pipeline(toml, force=True)} == {("forced",)}
+    # a step added is missing in every unit
     write_pipeline(toml, "data", steps=("core", "tiva"))
-    assert {x.reasons[0] for x in plan_pipeline(toml)} == {"options changed"}
+    assert {x.reasons for x in plan_pipeline(toml)} == {("tiva missing",)}
     write_pipeline(toml, "data")
     monkeypatch.setattr(gvc, "__version__", "99.0")
     assert {x.reasons[0] for x in plan_pipeline(toml) if x.spec.year == 2003} == {"version changed"}
@@ -191,7 +198,9 @@ def test_dry_run_reasons(base, tmp_path, monkeypatch):
     con = duckdb.connect(str(d / "store.duckdb"))
     con.execute("DELETE FROM tables WHERE year = 2003")
     con.close()
-    assert {x.spec.year: x.reasons for x in plan_pipeline(toml)}[2003] == ("store changed",)
+    assert {x.spec.year: x.reasons for x in plan_pipeline(toml)}[2003] == (
+        "partitions ready, not in store",
+    )
     shutil.copy2(ROOT / "datasets" / "wiod2013" / "wiot_2000.parquet", d / "data")
     assert {x.spec.year: x.reasons for x in plan_pipeline(toml)}[2000] == ("new",)
     # the CLI prints the same plan and writes nothing

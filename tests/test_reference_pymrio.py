@@ -11,9 +11,9 @@ import pytest
 from conftest import DATASETS
 from numpy.testing import assert_allclose
 
+from gvc.catalog import open_store
 from gvc.indicators.run import run
 from gvc.ingestion.load import load_table
-from gvc.store import open_store
 from gvc.table import IOTable
 
 pymrio = pytest.importorskip("pymrio")

@@ -13,13 +13,13 @@ import pytest
 from conftest import provenance, random_table
 from numpy.testing import assert_allclose
 
+from gvc.catalog import connect, open_store
 from gvc.errors import InputError, LockError, SchemaError
 from gvc.indicators.inputs import read_iotable
 from gvc.indicators.run import run
 from gvc.ingestion.load import load_table
 from gvc.kernels.blocks import bilateral_exports
 from gvc.kernels.leontief import input_coefficients, leontief_inverse, value_added_coefficients
-from gvc.store import connect, open_store
 from gvc.table import IOTable
 
 PROV = provenance("random")
@@ -40,6 +40,7 @@ def _counts(con):
     ]
     out = {n: con.execute(f"SELECT count(*) FROM facts.{n}").fetchall()[0][0] for n in names}
     out["tables"] = con.execute("SELECT count(*) FROM tables").fetchall()[0][0]
+    out["ledger"] = con.execute("SELECT count(*) FROM ledger").fetchall()[0][0]
     return out
 
 
@@ -142,16 +143,16 @@ def test_replace_drops_stale_results(tmp_path):
         run(con)
         _load(con, random_table(2), sha="1" * 64, replace=True)
         assert con.execute("SELECT count(*) FROM facts.va_flows").fetchall()[0][0] == 0
-        assert con.execute("SELECT count(*) FROM results_log").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM ledger").fetchall()[0][0] == 0
 
 
 def test_failed_load_leaves_store_unchanged(tmp_path, monkeypatch):
-    import gvc.ingestion.load as load
+    import gvc.catalog.ledger as ledger
 
     with open_store(tmp_path / "s.duckdb") as con:
         _load(con, random_table(1))
         before = _counts(con)
-        real = load.insert_arrow
+        real = ledger._insert
         calls = {"n": 0}
 
         def failing(con_, target, *a, **k):
@@ -160,7 +161,7 @@ def test_failed_load_leaves_store_unchanged(tmp_path, monkeypatch):
                 raise RuntimeError("disk full (simulated)")
             return real(con_, target, *a, **k)
 
-        monkeypatch.setattr(load, "insert_arrow", failing)
+        monkeypatch.setattr(ledger, "_insert", failing)
         with pytest.raises(RuntimeError):
             _load(con, random_table(5), year=2001, sha="2" * 64)
         assert _counts(con) == before
@@ -168,20 +169,20 @@ def test_failed_load_leaves_store_unchanged(tmp_path, monkeypatch):
 
 
 def test_failed_run_keeps_previous_results(tmp_path, monkeypatch):
-    import gvc.indicators.run as runmod
+    import gvc.catalog.ledger as ledger
 
     with open_store(tmp_path / "s.duckdb") as con:
         _load(con, random_table(1))
         run(con)
         before = _counts(con)
-        real = runmod.insert_arrow
+        real = ledger._insert
 
         def failing(con_, target, *a, **k):
-            if target == "facts.gross_exports":
+            if target == "gross_exports":
                 raise RuntimeError("killed (simulated)")
             return real(con_, target, *a, **k)
 
-        monkeypatch.setattr(runmod, "insert_arrow", failing)
+        monkeypatch.setattr(ledger, "_insert", failing)
         with pytest.raises(RuntimeError):
             run(con, force=True)
         assert _counts(con) == before
@@ -198,13 +199,14 @@ def test_killed_process_leaves_store_consistent(tmp_path):
         import os, signal, sys
         sys.path.insert(0, {str(__import__("pathlib").Path(__file__).parent)!r})
         from conftest import random_table
+        import gvc.catalog.ledger as ledger
         import gvc.ingestion.load as load
-        from gvc.store import open_store
-        real = load.insert_arrow
+        from gvc.catalog import open_store
+        real = ledger._insert
         def killer(con, target, *a, **k):
             real(con, target, *a, **k)
             os.kill(os.getpid(), signal.SIGKILL)
-        load.insert_arrow = killer
+        ledger._insert = killer
         with open_store({str(db)!r}) as con:
             load.load_table(con, random_table(9), dataset="rnd", year=2005,
                             provenance={PROV!r})

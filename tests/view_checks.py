@@ -140,7 +140,7 @@ EDGES = [
     f"WHEN 'FVA_FIN' THEN 0 WHEN 'FVA_INT' THEN 0 WHEN 'FDC' THEN 0 ELSE value END "
     f"WHERE {_W} AND exporter_pos = 3",
     # chain_origins: an origin country whose value added sums to zero (1 - 1)
-    "UPDATE chain_geography SET value_added = CASE origin_sector WHEN 'AtC' THEN 1 "
+    "UPDATE facts.chain_geography SET value_added = CASE origin_sector WHEN 'AtC' THEN 1 "
     f"WHEN 'D' THEN -1 ELSE 0 END WHERE {_W} AND chain = 'manuf_usa' AND origin_country = 'DEU'",
     # export_va_content: RoW's gross exports sum to zero (1 - 1), its DVA does not
     "UPDATE facts.export_va SET gross_exports = CASE export_node WHEN 12 THEN 1 WHEN 13 "

@@ -164,8 +164,10 @@ def _gross(con) -> pd.DataFrame:
 
 
 def _years_with(con, result: str) -> set[int]:
+    """Years whose ledger lists fact table ``result`` (how the audits find computed years)."""
     r = con.execute(
-        "SELECT year FROM results_log WHERE dataset = ? AND result = ?", [DATASET, result]
+        "SELECT year FROM ledger WHERE dataset = ? AND list_contains(tables, ?)",
+        [DATASET, result],
     ).df()
     return set(r["year"])
 

@@ -43,7 +43,7 @@ def supplier_shares(r: Ref) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def all_destinations_paths(ctx: Ctx, r: Ref) -> dict[str, np.ndarray]:
     """Path sums of all final demand (every destination), per origin node."""
-    from gvc.indicators.geography import country_geography
+    from gvc.chains.geography import country_geography
 
     geo = country_geography(COUNTRIES)
     parts = [
@@ -59,7 +59,8 @@ def embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[
 
 def _embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[str]]:
     from gvc.indicators.derived import Derived
-    from gvc.indicators.embeddedness import BETWEENNESS_MIN_SHARE, embeddedness_measures
+    from gvc.lockin.measures import BETWEENNESS_MIN_SHARE
+    from gvc.lockin.steps import embeddedness_measures
     from gvc.kernels.network import SCOPES
     from gvc.lockin import betweenness_centrality
 
@@ -117,7 +118,7 @@ def _embeddedness(ctx: Ctx) -> None:
 
 @checks("embeddedness_measures")
 def _embeddedness_measures(ctx: Ctx) -> None:
-    from gvc.indicators.embeddedness import MEASURES
+    from gvc.lockin.measures import MEASURES
 
     df = ctx.sql("SELECT * FROM embeddedness_measures")
     got = {
@@ -192,7 +193,7 @@ LINKS = ("intra_cluster_sales_share", "intra_cluster_input_share", "foreign_inpu
 
 def _cluster_rows(df: pd.DataFrame, values: dict, Z: np.ndarray, r: Ref, what: str) -> None:
     """One year of cluster_embeddedness against the aggregation rules and the flows ``Z``."""
-    from gvc.indicators.embeddedness import MEASURES
+    from gvc.lockin.measures import MEASURES
 
     assert set(df["cluster"]) == set(CLUSTERS)
     aggregated = [k for k, spec in MEASURES.items() if spec.aggregation != "none"]
@@ -461,7 +462,7 @@ def _lockin_schema(ctx: Ctx) -> None:
 
 def chain_paths(ctx: Ctx, r: Ref, name: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Path sums of a chain of :data:`CHAINS` and its final demand ``y`` (one destination)."""
-    from gvc.indicators.geography import country_geography
+    from gvc.chains.geography import country_geography
 
     spec = CHAINS[name]
 
@@ -618,7 +619,7 @@ def largest_paths(ctx: Ctx, r: Ref, name: str, k: int) -> list[tuple[float, tupl
 
 @checks("chain_top_paths")
 def _chain_top_paths(ctx: Ctx) -> None:
-    from gvc.indicators.geography import country_geography
+    from gvc.chains.geography import country_geography
 
     km = country_geography(COUNTRIES).km
     for name, spec in CHAINS.items():

@@ -9,12 +9,19 @@ pipelines to compute them.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from gvc.errors import SchemaError
 from gvc.indicators import core, decomposition, participation
 from gvc.indicators.step import Step
 
 #: modules that define ``STEPS: dict[str, Step]`` of their own (merged below)
-EXTRA_STEP_MODULES: tuple[str, ...] = ("gvc.indicators.embeddedness",)
+EXTRA_STEP_MODULES: tuple[str, ...] = (
+    "gvc.lockin.steps",
+    "gvc.indicators.positions",
+    "gvc.indicators.final_output",
+)
 
 STEPS: dict[str, Step] = {
     "core": Step(
@@ -68,6 +75,66 @@ DEFAULT_STEPS: tuple[str, ...] = ("core", "wwz", "kww", "bm", "tiva", "participa
 """Steps of a plain ``gvc run``; ``wwz_third`` is on request (it is G times larger)."""
 
 
+def resolve_steps(
+    names: Iterable[str],
+    *,
+    con: Any = None,
+    dataset: str | None = None,
+    chains: Iterable[Mapping[str, Any]] = (),
+    groups: Iterable[Mapping[str, Any]] = (),
+) -> list[Step]:
+    """The :class:`Step` objects for step names, in the given order, duplicates dropped.
+
+    ``chain:<name>`` is the chain of that name, from ``chains`` (definition dicts, as in a
+    pipeline file) or else from the store's ``chains`` table of ``dataset`` (``con`` given);
+    ``chains`` alone means every chain of the dataset in the store. ``group:<name>`` and
+    ``groups`` likewise, from ``groups`` (a pipeline file's ``[[group]]`` entries) or the
+    store's ``groupings``.
+
+    Raises
+    ------
+    SchemaError
+        an unknown step name (the message lists the known ones) or chain.
+    """
+    given = {c["name"]: c for c in chains}
+    out: dict[str, Step] = {}
+    for name in names:
+        if name in out:
+            continue
+        if name == "chains" or name.startswith("chain:"):
+            from gvc.chains import chain_steps
+
+            for step in chain_steps(name, given, con=con, dataset=dataset):
+                out.setdefault(step.name, step)
+            continue
+        if name == "groups" or name.startswith("group:"):
+            from gvc.groups.steps import group_steps
+
+            given_groups = {g["name"]: g for g in groups}
+            for step in group_steps(name, given_groups, con=con, dataset=dataset):
+                out.setdefault(step.name, step)
+            continue
+        if name not in STEPS:
+            raise SchemaError(
+                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains, "
+                "group:<name>, groups"
+            )
+        out[name] = STEPS[name]
+    return list(out.values())
+
+
+FAMILY_DDL_MODULES: tuple[str, ...] = (
+    "gvc.chains.steps",
+    "gvc.scenarios.tables",
+    "gvc.groups.steps",
+)
+"""Modules whose ``FACTS_DDL`` holds the tables of results made per definition
+(``chain:<name>``, ``scenario:<name>``, ``group:<name>``)."""
+
+
 def all_facts_ddl() -> list[str]:
     """DDL of every fact table any step writes (created with the schema)."""
-    return [ddl for step in STEPS.values() for ddl in step.facts_ddl.values()]
+    out = [ddl for step in STEPS.values() for ddl in step.facts_ddl.values()]
+    for mod in FAMILY_DDL_MODULES:
+        out += list(importlib.import_module(mod).FACTS_DDL.values())
+    return list(dict.fromkeys(out))

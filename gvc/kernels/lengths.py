@@ -60,7 +60,14 @@ def upstreamness(A: np.ndarray, x: np.ndarray, *, B: np.ndarray | None = None) -
 
     Returns
     -------
-    (n,) array (0 where ``x = 0``).
+    (n,) array; 1 where ``x = 0`` (the recursion's value for a node with an empty row, and the
+    convention of Antras & Chor's published WIOD values; never 0).
+
+    Notes
+    -----
+    No net-inventory correction here: the measures as Antras & Chor (2018) publish them, with
+    the correction of Antras et al. (2012), are :func:`gvc.kernels.positions.position_measures`
+    (step ``positions``).
 
     References
     ----------
@@ -79,7 +86,9 @@ def upstreamness(A: np.ndarray, x: np.ndarray, *, B: np.ndarray | None = None) -
     """
     x = np.asarray(x, dtype=np.float64)
     B = leontief_inverse(A) if B is None else B
-    return safe_divide(B @ x, x)
+    U = safe_divide(B @ x, x)
+    U[x == 0] = 1.0
+    return U
 
 
 def downstreamness(A: np.ndarray, *, B: np.ndarray | None = None) -> np.ndarray:
@@ -95,7 +104,7 @@ def downstreamness(A: np.ndarray, *, B: np.ndarray | None = None) -> np.ndarray:
 
     Returns
     -------
-    (n,) array.
+    (n,) array (1 for a node with zero output: its column of ``A`` is empty).
 
     References
     ----------

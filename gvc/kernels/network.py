@@ -10,7 +10,7 @@ PageRank, Katz and eigenvector centrality follow networkx's definitions exactly 
 vector, update, normalisation and stopping rule), vectorised as sparse power iterations, so a
 result equals ``networkx.<measure>(nx.from_numpy_array(W, create_using=nx.DiGraph),
 weight="weight")`` to the iteration tolerance. Betweenness has no closed form; it lives in
-:func:`gvc.lockin.betweenness_centrality` (it calls networkx on a sparsified graph).
+:func:`gvc.kernels.betweenness.betweenness_centrality` (networkx on a sparsified graph).
 
 References
 ----------
@@ -314,6 +314,10 @@ def eigenvector(
 def spectral_radius(W: ArrayOrSparse) -> float:
     """Largest absolute eigenvalue ``rho(W)`` (dense solver up to 500 nodes, ARPACK above).
 
+    ARPACK starts from the all-ones vector (``v0``), not its default random vector, so the
+    result is the same to the bit on every run and executor (the Perron vector of a
+    non-negative matrix is non-negative, so this start is never orthogonal to it).
+
     >>> spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]))
     1.0
     """
@@ -325,7 +329,7 @@ def spectral_radius(W: ArrayOrSparse) -> float:
         return float(np.abs(np.linalg.eigvals(M.toarray())).max())
     from scipy.sparse.linalg import eigs
 
-    vals = eigs(M, k=1, which="LM", return_eigenvectors=False)
+    vals = eigs(M, k=1, which="LM", return_eigenvectors=False, v0=np.ones(n))
     return float(np.abs(vals).max())
 
 

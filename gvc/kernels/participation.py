@@ -83,6 +83,9 @@ def wwyz_participation(
     N: int,
     *,
     B: np.ndarray | None = None,
+    A: np.ndarray | None = None,
+    L: np.ndarray | None = None,
+    v: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Production-based GVC participation of Wang, Wei, Yu & Zhu (2017a), per node.
 
@@ -110,6 +113,9 @@ def wwyz_participation(
     va : (n,) value added.
     G, N : countries and industries.
     B : optional precomputed global inverse (n, n).
+    A, L, v : optional precomputed input coefficients ``Z x^-1`` (n, n), local inverses
+        (G, N, N) and value-added coefficients (n,) of the same table (e.g. from
+        :class:`gvc.indicators.derived.Derived`); computed only when not given.
 
     Returns
     -------
@@ -143,9 +149,9 @@ def wwyz_participation(
     """
     Z, Y, x, va = check_table(Z, Y, x, va, G, N)
     B = global_inverse(Z, x, B)
-    A = input_coefficients(Z, x)
-    v = value_added_coefficients(va, x)
-    L = local_inverses(A, G, N)
+    A = input_coefficients(Z, x) if A is None else A
+    v = value_added_coefficients(va, x) if v is None else v
+    L = local_inverses(A, G, N) if L is None else L
     Ad = domestic_blocks(A, G, N)
     y, yD, yF = final_goods_split(Y, G, N)
 

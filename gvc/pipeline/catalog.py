@@ -1,13 +1,14 @@
-"""The store side of a pipeline: run log, per-unit state, and loading a unit's partitions.
+"""The store side of a pipeline: the run log, the state read from the ledger, loading a unit.
 
-Only the driver calls these (workers never open the store). Tables, created on first use:
+Only the driver calls these (workers never open the store). What a unit has produced is read
+from the one results ledger (:mod:`gvc.catalog.ledger`) and the ``tables`` rows, like every
+other reader of results; the pipeline keeps no freshness record of its own. Its own table,
+created on first use:
 
 * ``pipeline_runs(run_id, dataset, year, status, started_at, finished_at, seconds,
   input_sha256, options_hash, gvc_version, steps, executor, rows, error)``: one row per unit
-  run, ``status`` ``ok`` or ``failed`` (with the one-line error);
-* ``pipeline_state(dataset, year, input_sha256, options_hash, gvc_version, steps, run_id,
-  updated_at)``: the fingerprint of the last successful run of each unit, written in the same
-  transaction as the unit's rows, so it never claims rows the store does not hold.
+  run, ``status`` ``ok`` or ``failed`` (with the one-line error); ``input_sha256`` is the
+  table identity and ``options_hash`` the hash of the steps' option hashes.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from typing import Any
 
 import duckdb
 
-from gvc.errors import InputError, SchemaError
-from gvc.ingestion.load import delete_table
+from gvc.errors import SchemaError
 from gvc.pipeline import partitions as parts
 from gvc.store import fetch_one, run_sql, transaction
 
@@ -34,10 +34,6 @@ PIPELINE_DDL = [
         seconds DOUBLE, input_sha256 VARCHAR, options_hash VARCHAR NOT NULL,
         gvc_version VARCHAR NOT NULL, steps VARCHAR NOT NULL, executor VARCHAR,
         rows BIGINT, error VARCHAR, PRIMARY KEY (run_id, dataset, year))""",
-    """CREATE TABLE IF NOT EXISTS pipeline_state (
-        dataset VARCHAR NOT NULL, year SMALLINT NOT NULL, input_sha256 VARCHAR NOT NULL,
-        options_hash VARCHAR NOT NULL, gvc_version VARCHAR NOT NULL, steps VARCHAR NOT NULL,
-        run_id VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (dataset, year))""",
 ]
 
 State = dict[tuple[str, int], dict[str, Any]]
@@ -48,7 +44,7 @@ def _now() -> dt.datetime:
 
 
 def ensure_pipeline_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``pipeline_runs`` and ``pipeline_state`` if missing (idempotent)."""
+    """Create ``pipeline_runs`` if missing (idempotent)."""
     with transaction(con):
         for stmt in PIPELINE_DDL:
             run_sql(con, stmt, obj="pipeline schema")
@@ -64,22 +60,31 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def read_state(con: duckdb.DuckDBPyConnection) -> State:
-    """``{(dataset, year): {input_sha256, options_hash, gvc_version, in_store}}`` of the last
-    successes; ``in_store`` is False when the store's ``tables`` row has gone or comes from
-    another input since (``gvc ingest --replace``, a manual delete)."""
-    if not _has_table(con, "pipeline_state"):
-        return {}
-    rows = run_sql(
+    """``{(dataset, year): {table_sha256, results: {result: {input_sha256, options_hash,
+    gvc_version}}}}`` of every stored table, from ``tables`` and the ledger."""
+    state: State = {}
+    for d, y, ident in run_sql(
+        con, "SELECT dataset, year, coalesce(table_sha256, file_sha256) FROM tables"
+    ).fetchall():
+        state[(d, int(y))] = {"table_sha256": ident, "results": {}}
+    for d, y, r, i, o, v in run_sql(
         con,
-        "SELECT s.dataset, s.year, s.input_sha256, s.options_hash, s.gvc_version, "
-        "t.file_sha256 IS NOT DISTINCT FROM s.input_sha256 FROM pipeline_state s "
-        "LEFT JOIN tables t ON t.dataset = s.dataset AND t.year = s.year",
-        obj="pipeline_state",
-    ).fetchall()
-    return {
-        (d, int(y)): {"input_sha256": s, "options_hash": o, "gvc_version": v, "in_store": ok}
-        for d, y, s, o, v, ok in rows
-    }
+        "SELECT dataset, year, result, input_sha256, options_hash, gvc_version FROM ledger",
+        obj="ledger",
+    ).fetchall():
+        if (d, int(y)) in state:
+            state[(d, int(y))]["results"][r] = {
+                "input_sha256": i,
+                "options_hash": o,
+                "gvc_version": v,
+            }
+    return state
+
+
+def _options_digest(spec: Any) -> str:
+    from gvc.catalog.ledger import options_hash
+
+    return options_hash(dict(spec.step_hashes))
 
 
 def last_runs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], dict[str, Any]]:
@@ -120,8 +125,8 @@ def record_failure(
                 started_at or None,
                 _now(),
                 seconds,
-                spec.input_sha256 or None,
-                spec.options_hash,
+                spec.table_sha256 or None,
+                _options_digest(spec),
                 spec.gvc_version,
                 ",".join(spec.steps),
                 executor,
@@ -131,72 +136,10 @@ def record_failure(
         )
 
 
-def _facts_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    cols = [
-        r[0]
-        for r in run_sql(
-            con,
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'facts' "
-            "AND table_name = ? ORDER BY column_index",
-            [table],
-        ).fetchall()
-    ]
-    if not cols:
-        raise SchemaError(f"facts.{table}: no such table in the store (unknown step table?)")
-    return [c for c in cols if c not in ("dataset", "year")]
-
-
-def _dims(con: duckdb.DuckDBPyConnection, udir: Path, dataset: str, source: str) -> None:
-    """Insert the dataset's dimensions if it is new, else check they are the same labels."""
-    for dim, col in (
-        ("countries", "country"),
-        ("sectors", "sector"),
-        ("fd_categories", "category"),
-    ):
-        f = str(udir / f"{dim}.parquet")
-        have = [
-            r[0]
-            for r in run_sql(
-                con, f"SELECT {col} FROM {dim} WHERE dataset = ? ORDER BY position", [dataset]
-            ).fetchall()
-        ]
-        new = [
-            r[0]
-            for r in run_sql(
-                con, f"SELECT {col} FROM read_parquet(?) ORDER BY position", [f], obj=dim
-            ).fetchall()
-        ]
-        if have and have != new:
-            extra = sorted(set(new) - set(have))[:5]
-            missing = sorted(set(have) - set(new))[:5]
-            raise InputError(
-                f"{source}: {dim} differ from those already stored for dataset {dataset!r} "
-                f"(new: {extra}, missing: {missing}, or a different order); "
-                "use another dataset name"
-            )
-        if not have:
-            run_sql(
-                con,
-                f"INSERT INTO {dim} SELECT ?::VARCHAR, {col}, position, name FROM read_parquet(?)",
-                [dataset, f],
-                obj=dim,
-            )
-    row = fetch_one(con, "SELECT count(*) FROM nodes WHERE dataset = ?", [dataset])
-    if row and row[0] == 0:
-        run_sql(
-            con,
-            "INSERT INTO nodes SELECT ?::VARCHAR, node, country, sector, country_pos, sector_pos "
-            "FROM read_parquet(?)",
-            [dataset, str(udir / "nodes.parquet")],
-            obj="nodes",
-        )
-
-
 def load_unit(
     con: duckdb.DuckDBPyConnection,
     root: Path,
-    dataset: str,
-    year: int,
+    spec: Any,
     run_id: str,
     executor: str,
     seconds: float | None = None,
@@ -204,100 +147,80 @@ def load_unit(
 ) -> dict[str, int]:
     """Load one unit's partitions into the store in ONE transaction; returns rows per table.
 
-    Deletes the unit's old rows from every ``facts.*`` table, ``tables`` and ``results_log``,
-    inserts the dimensions when the dataset is new (checks them otherwise), the fact rows
-    (``INSERT INTO facts.x SELECT ?, ?, ... FROM read_parquet(?)``), the ``tables`` provenance
-    row, ``results_log``, ``pipeline_state`` and an ``ok`` row in ``pipeline_runs``.
+    When the stored table has another identity (or none), it is replaced: the old table and
+    every result computed from it or depending on it go (:func:`gvc.catalog.tables.
+    delete_table`), and the dimensions (checked against the dataset's), input rows and
+    ``tables`` row are inserted. When it has the same identity, the inputs stay and only the
+    unit's step results are replaced, so results other producers added (``gvc run --steps
+    embeddedness``, chains) stay. Each step result goes through
+    :func:`gvc.catalog.ledger.write_result`; then an ``ok`` row in ``pipeline_runs``.
 
     Raises
     ------
     SchemaError
-        the unit's manifest is missing or a partition holds another number of rows than it
-        says (a partition changed behind the pipeline's back).
+        the unit's manifest is missing, was written for another fingerprint, or a partition
+        holds another number of rows than it says.
     InputError
         the dataset's labels differ from those already stored.
     """
-    from gvc import __version__
+    from gvc.catalog import ledger
+    from gvc.catalog.tables import (
+        delete_table,
+        ensure_dimensions,
+        insert_inputs,
+        insert_table_row,
+        stored_identity,
+    )
 
+    dataset, year = spec.dataset, spec.year
     udir = parts.unit_dir(root, dataset, year)
     manifest = parts.read_manifest(root, dataset, year)
     if manifest is None:
         raise SchemaError(f"{udir}: no manifest; the unit's partitions are incomplete")
+    if not parts.manifest_matches(manifest, spec.fingerprint):
+        raise SchemaError(f"{udir}: the partitions were written for another fingerprint")
     prov = json.loads((udir / "provenance.json").read_text())
-    G, N, F = manifest["shape"]
-    now = _now()
+    ident = manifest["table_sha256"]
+    counts: dict[str, int] = {}
     with transaction(con):
-        delete_table(con, dataset, year)
-        _dims(con, udir, dataset, prov["source"])
-        for table, n in manifest["tables"].items():
-            f = parts.partition_dir(root, table, dataset, year) / parts.PART
-            cols = ", ".join(_facts_columns(con, table))
-            got = fetch_one(
+        if stored_identity(con, dataset, year) != ident:
+            delete_table(con, dataset, year)
+            dims = {
+                d: udir / f"{d}.parquet" for d in ("countries", "sectors", "fd_categories", "nodes")
+            }
+            ensure_dimensions(con, dataset, dims, str(prov["source"]))
+            files = {
+                t: parts.partition_dir(root, t, dataset, year) / parts.PART
+                for t in manifest["inputs"]
+            }
+            got = insert_inputs(con, dataset, year, files)
+            for t, n in got.items():
+                if n != manifest["inputs"][t]:
+                    raise SchemaError(
+                        f"{files[t]}: holds {n} rows, the manifest says "
+                        f"{manifest['inputs'][t]}; rerun with --force"
+                    )
+            counts.update(got)
+            insert_table_row(con, dataset, year, prov, tuple(manifest["shape"]))
+        for name in spec.steps:
+            meta = manifest["steps"][name]
+            tables = {t: root / f["file"] for t, f in meta["tables"].items()}
+            ledger.write_result(
                 con,
-                f"INSERT INTO facts.{table} (dataset, year, {cols}) "
-                f"SELECT ?::VARCHAR, ?::SMALLINT, {cols} FROM read_parquet(?)",
-                [dataset, year, str(f)],
-                obj=f"facts.{table}",
-            )
-            if got is None or int(got[0]) != int(n):
-                raise SchemaError(
-                    f"{f}: holds {got[0] if got else 0} rows, the manifest says {n}; "
-                    "rerun with --force"
-                )
-        run_sql(
-            con,
-            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
                 dataset,
                 year,
-                str(prov["source"]),
-                prov["format"],
-                prov.get("edition"),
-                prov["file_sha256"],
-                prov.get("unit"),
-                prov["value_added_definition"],
-                prov["output_definition"],
-                json.dumps(prov.get("harmonisation", []), default=str),
-                json.dumps(prov.get("warnings", []), default=str),
-                G,
-                N,
-                F,
-                __version__,
-                now,
-            ],
-            obj="tables",
-        )
-        for table in manifest["results"]:
-            run_sql(
-                con,
-                "INSERT INTO results_log VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    dataset,
-                    year,
-                    table,
-                    manifest["tables"][table],
-                    manifest["step_seconds"].get(table, 0.0),
-                    __version__,
-                    now,
-                ],
-                obj="results_log",
+                result=name,
+                kind=meta["kind"],
+                tables=tables,
+                options=meta["options"],
+                scope=meta["scope"],
+                seconds=meta["seconds"],
+                producer=f"pipeline:{run_id}",
+                input_sha256=ident,
+                expected_rows={t: f["rows"] for t, f in meta["tables"].items()},
             )
-        steps = ",".join(manifest["steps"])
-        run_sql(
-            con,
-            "INSERT OR REPLACE INTO pipeline_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                dataset,
-                year,
-                manifest["input_sha256"],
-                manifest["options_hash"],
-                manifest["gvc_version"],
-                steps,
-                run_id,
-                now,
-            ],
-            obj="pipeline_state",
-        )
+            for t, f in meta["tables"].items():
+                counts[t] = counts.get(t, 0) + int(f["rows"])
         run_sql(
             con,
             "INSERT OR REPLACE INTO pipeline_runs VALUES "
@@ -307,15 +230,15 @@ def load_unit(
                 dataset,
                 year,
                 started_at or None,
-                now,
+                _now(),
                 seconds,
-                manifest["input_sha256"],
-                manifest["options_hash"],
+                ident,
+                _options_digest(spec),
                 manifest["gvc_version"],
-                steps,
+                ",".join(spec.steps),
                 executor,
-                sum(int(v) for v in manifest["tables"].values()),
+                sum(counts.values()),
             ],
             obj="pipeline_runs",
         )
-    return {k: int(v) for k, v in manifest["tables"].items()}
+    return counts

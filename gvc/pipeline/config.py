@@ -15,18 +15,37 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     format = "auto"                    # auto | long | oecd-icio | wiod2016
     dataset = "wiod2013"               # dataset name in the store
     years = [2010, 2011]               # optional; default: every year found
+    unit = "EUR million"               # the unit of a long table that does not state one
     [source.harmonise]                 # optional HarmoniseOptions fields
     negative_inventories = "keep"
 
-Every error is an :class:`~gvc.errors.InputError` naming the file and the key.
+    [[chain]]                          # optional: value chains computed for every unit
+    name = "ict_usa"                   # (step chain:<name>, added to the steps)
+    dataset = "wiod2013"               # optional: only this dataset's units
+    producers_sectors = ["c14"]        # producers_countries, destinations: lists; omitted = all
+    destinations = ["USA"]
+    km_source = "natural_earth"        # natural_earth | none | cepii[:measure] (+ cepii_file)
+
+    [[group]]                          # optional: group-aware indicators for every unit
+    name = "regions"                   # (step group:<name>, added to the steps)
+    concordance = "regions_wiod2013"   # a shipped country concordance or a file; or instead
+    # groups = { EU27 = ["AUT", "BEL"] } # the economies and their members
+    dataset = "wiod2013"               # optional: only this dataset's units
+
+    [flags]                            # optional: lock-in flags after the units are loaded
+    rules = "my_rules.toml"            # optional rule overrides (gvc/lockin defaults otherwise)
+    clusters = "clusters.csv"          # optional user clusters (CSV or TOML)
+
+Everything is checked when the file is read (unknown keys, unknown steps, option values outside
+their allowed set, a rules file with a bad key or value): every error is an
+:class:`~gvc.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import glob
-import hashlib
-import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -38,9 +57,23 @@ from gvc.ingestion.harmonise import HarmoniseOptions
 
 #: dataset names become partition directory names, so keep them path-safe
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_TOP_KEYS = {"steps", "executor", "output", "source"}
+_TOP_KEYS = {"steps", "executor", "output", "source", "chain", "group", "flags"}
+_GROUP_KEYS = {"name", "dataset", "concordance", "groups"}
+_CHAIN_KEYS = {
+    "name",
+    "dataset",
+    "producers_countries",
+    "producers_sectors",
+    "destinations",
+    "km_source",
+    "cepii_file",
+    "cepii_measure",
+    "km_fallback",
+    "paths",
+}
+_FLAGS_KEYS = {"rules", "clusters"}
 _OUTPUT_KEYS = {"db", "parquet"}
-_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise"}
+_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise", "unit"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +88,7 @@ class SourceConfig:
 
     @property
     def options(self) -> HarmoniseOptions:
-        return HarmoniseOptions(**self.harmonise)
+        return HarmoniseOptions.from_mapping(self.harmonise)
 
 
 @dataclass(frozen=True)
@@ -69,8 +102,11 @@ class PipelineConfig:
     parquet: Path
     executor: str = "local"
     extra: dict = field(default_factory=dict, compare=False)
+    chains: tuple[dict[str, Any], ...] = ()
+    flags: dict[str, Any] | None = None
+    groups: tuple[dict[str, Any], ...] = ()
 
-    def with_db(self, db: str | Path | None) -> PipelineConfig:
+    def with_db(self, db: str | os.PathLike | None) -> PipelineConfig:
         """The same pipeline writing to another store (``--db``); an implicit parquet root
         follows the store."""
         if db is None:
@@ -87,17 +123,7 @@ def default_parquet_root(db: Path) -> Path:
     return db.with_name(db.stem + "_parquet")
 
 
-def options_hash(fmt: str, harmonise: dict[str, Any], steps: tuple[str, ...]) -> str:
-    """sha256 of what, besides the input bytes and the gvc version, decides a unit's result:
-    the reader format, every harmonisation option (defaults filled in) and the set of steps."""
-    opts = dataclasses.asdict(HarmoniseOptions(**harmonise))
-    blob = json.dumps(
-        {"format": fmt, "harmonise": opts, "steps": sorted(set(steps))}, sort_keys=True
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def load_config(path: str | Path) -> PipelineConfig:
+def load_config(path: str | os.PathLike) -> PipelineConfig:
     """Parse and check a pipeline TOML file.
 
     Raises
@@ -125,6 +151,17 @@ def load_config(path: str | Path) -> PipelineConfig:
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise InputError(f"{p}: unknown step(s) {unknown}; known: {', '.join(STEPS)}")
+    chains = _chains(p, base, doc.get("chain", []))
+    groups = _groups(p, base, doc.get("group", []))
+    steps = list(
+        dict.fromkeys(
+            [*steps, *(f"chain:{c['name']}" for c in chains)]
+            + [f"group:{g['name']}" for g in groups]
+        )
+    )
+    flags = _flags(p, base, doc.get("flags"))
+    if flags is not None and "embeddedness" not in steps:
+        steps.append("embeddedness")  # the flags read the embeddedness of every year
 
     out = doc.get("output", {})
     if not isinstance(out, dict):
@@ -162,11 +199,18 @@ def load_config(path: str | Path) -> PipelineConfig:
                 raise InputError(f"{p}: {where}: years must be a list of years, e.g. [2010, 2011]")
             years = tuple(sorted(set(years)))
         harm = s.get("harmonise", {})
+        if not isinstance(harm, dict):
+            raise InputError(f"{p}: {where}: harmonise must be a table")
+        if "unit" in s:
+            # a declared unit travels with the harmonisation options (it decides the result)
+            from gvc.units import parse_unit
+
+            parse_unit(s["unit"], f"{p}: {where}: unit")
+            harm = {**harm, "unit": str(s["unit"])}
         try:
-            HarmoniseOptions(**harm)
-        except TypeError as exc:
-            known = ", ".join(f.name for f in dataclasses.fields(HarmoniseOptions))
-            raise InputError(f"{p}: {where}: [harmonise]: {exc}; known: {known}") from exc
+            HarmoniseOptions.from_mapping(harm)
+        except InputError as exc:
+            raise InputError(f"{p}: {where}: [harmonise] {exc}") from exc
         sources.append(
             SourceConfig(_expand(p, where, base, s["path"]), fmt, dataset, years, dict(harm))
         )
@@ -174,8 +218,130 @@ def load_config(path: str | Path) -> PipelineConfig:
     if not isinstance(executor, str):
         raise InputError(f"{p}: executor must be a string such as 'local:4'")
     return PipelineConfig(
-        p, tuple(sources), tuple(steps), db, parquet, executor, {"parquet_default": parquet_default}
+        p,
+        tuple(sources),
+        tuple(steps),
+        db,
+        parquet,
+        executor,
+        {"parquet_default": parquet_default},
+        chains,
+        flags,
+        groups,
     )
+
+
+def _chains(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
+    """The ``[[chain]]`` entries as definition dicts (paths resolved), checked for keys and
+    value types; codes are checked against each dataset's labels when a unit computes them."""
+    if not isinstance(raw, list):
+        raise InputError(f"{p}: [[chain]] entries must be tables")
+    out: dict[str, dict[str, Any]] = {}
+    for k, c in enumerate(raw, 1):
+        where = f"[[chain]] #{k}"
+        if not isinstance(c, dict):
+            raise InputError(f"{p}: {where} must be a table")
+        _no_unknown(p, where, c, _CHAIN_KEYS)
+        name = c.get("name")
+        if not isinstance(name, str) or not DATASET_NAME.match(name):
+            raise InputError(
+                f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
+            )
+        if name in out:
+            raise InputError(f"{p}: {where}: chain {name!r} is defined twice")
+        for key in ("producers_countries", "producers_sectors", "destinations"):
+            v = c.get(key)
+            if v is not None and (
+                not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v)
+            ):
+                raise InputError(f"{p}: {where}: {key} must be a non-empty list of codes")
+        d = dict(c)
+        if "cepii_file" in d:
+            d["cepii_file"] = str(_resolve(base, d["cepii_file"]))
+        try:
+            from gvc.chains import chain_definition
+
+            out[name] = chain_definition(d)
+        except InputError as exc:
+            raise InputError(f"{p}: {where}: {exc}") from exc
+    return tuple(out.values())
+
+
+def _groups(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
+    """The ``[[group]]`` entries as ``{"name", "dataset", "groups"}`` (a concordance read now,
+    so a bad file fails here); members absent from a unit's table are dropped when it computes
+    them, as ``gvc group define`` does."""
+    from gvc.groups.concordance import load
+    from gvc.groups.steps import canonical
+
+    if not isinstance(raw, list):
+        raise InputError(f"{p}: [[group]] entries must be tables")
+    out: dict[str, dict[str, Any]] = {}
+    for k, g in enumerate(raw, 1):
+        where = f"[[group]] #{k}"
+        if not isinstance(g, dict):
+            raise InputError(f"{p}: {where} must be a table")
+        _no_unknown(p, where, g, _GROUP_KEYS)
+        name = g.get("name")
+        if not isinstance(name, str) or not DATASET_NAME.match(name):
+            raise InputError(
+                f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
+            )
+        if name in out:
+            raise InputError(f"{p}: {where}: grouping {name!r} is defined twice")
+        if ("concordance" in g) == ("groups" in g):
+            raise InputError(f"{p}: {where}: give concordance or groups (one of them)")
+        if "groups" in g:
+            groups = g["groups"]
+            if (
+                not isinstance(groups, dict)
+                or not groups
+                or not all(
+                    isinstance(m, list) and m and all(isinstance(c, str) for c in m)
+                    for m in groups.values()
+                )
+            ):
+                raise InputError(
+                    f"{p}: {where}: groups must be a table of economies, each a non-empty list "
+                    'of country codes, e.g. groups = { EU27 = ["AUT", "BEL"] }'
+                )
+        else:
+            spec = str(g["concordance"])
+            local = _resolve(base, spec)
+            try:
+                groups = load(local if local.exists() else spec, "country").groups
+            except InputError as exc:
+                raise InputError(f"{p}: {where}: concordance: {exc}") from exc
+        dataset = g.get("dataset")
+        if dataset is not None and not isinstance(dataset, str):
+            raise InputError(f"{p}: {where}: dataset must be a dataset name")
+        out[name] = {"name": name, "dataset": dataset, "groups": canonical(groups)}
+    return tuple(out.values())
+
+
+def _flags(p: Path, base: Path, raw: Any) -> dict[str, Any] | None:
+    """The ``[flags]`` table: rule and cluster files resolved and read now (bad keys or values
+    in them fail here)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError(f"{p}: [flags] must be a table")
+    _no_unknown(p, "[flags]", raw, _FLAGS_KEYS)
+    out: dict[str, Any] = {}
+    from gvc.clusters import load_clusters
+    from gvc.lockin import load_rules
+
+    try:
+        rules_path = _resolve(base, raw["rules"]) if "rules" in raw else None
+        out["rules"] = load_rules(rules_path)
+        if "clusters" in raw:
+            out["clusters"] = {
+                k: [list(m) for m in v]
+                for k, v in load_clusters(_resolve(base, raw["clusters"])).items()
+            }
+    except InputError as exc:
+        raise InputError(f"{p}: [flags]: {exc}") from exc
+    return out
 
 
 def _resolve(base: Path, value: Any) -> Path:

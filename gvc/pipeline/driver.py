@@ -4,7 +4,7 @@ Only the driver opens the store. Per run:
 
 1. take the exclusive lock ``<db>.lock`` (:class:`~gvc.pipeline.locking.StoreLock`), remove
    temporaries a killed run left in the partition root, open the store;
-2. plan: every unit's fingerprint against ``pipeline_state`` and the partitions on disk
+2. plan: every unit against the store's ledger and the partitions on disk
    (:mod:`gvc.pipeline.plan`);
 3. submit the units to run (at most ``executor.max_in_flight`` at a time) and, as each
    finishes, load its partitions in one transaction (:func:`gvc.pipeline.catalog.load_unit`);
@@ -13,7 +13,8 @@ Only the driver opens the store. Per run:
 
 Events (``on_event``) are plain dicts, one per happening, for the CLI's progress display or
 JSON log: ``run_started``, ``unit_skipped``, ``unit_started`` (handed to the executor),
-``unit_finished``, ``unit_failed``, ``run_finished``.
+``unit_finished``, ``unit_failed``, ``flags_finished`` / ``flags_failed`` (the ``[flags]`` of
+the pipeline file, after the units), ``run_finished``.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def plan_pipeline(
 
 
 def _read_state(db: Path) -> catalog.State:
-    from gvc.store import open_store
+    from gvc.catalog import open_store
 
     if not Path(db).exists():
         return {}
@@ -127,8 +128,8 @@ def run_pipeline(
         a bad pipeline file or executor, or a source whose years cannot be found.
     """
     from gvc import __version__
+    from gvc.catalog import connect
     from gvc.pipeline.executors import make_executor, parse_executor
-    from gvc.store import connect
 
     emit = on_event or (lambda e: None)
     cfg = _config(config, db)
@@ -174,6 +175,8 @@ def run_pipeline(
                 ex = make_executor(spec_str)
                 summary.executor = ex.name
                 _run_units(con, cfg, run_id, ex, todo, summary, emit)
+            if cfg.flags is not None:
+                _flags(con, cfg, decisions, summary, emit)
         finally:
             if ex is not None:
                 ex.close()
@@ -191,6 +194,37 @@ def run_pipeline(
         }
     )
     return summary
+
+
+def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> None:
+    """The pipeline's ``[flags]``: lock-in flags of each dataset, from the stored embeddedness
+    of every year, unless fresh in the ledger for these rules and clusters
+    (:func:`gvc.lockin.flags.ensure_flags`); a failure is recorded like a unit's."""
+    from gvc.lockin.flags import ensure_flags
+
+    assert cfg.flags is not None
+    for dataset in dict.fromkeys(d.spec.dataset for d in decisions):
+        t0 = time.perf_counter()
+        try:
+            rows = ensure_flags(
+                con, dataset, rules=cfg.flags["rules"], clusters=cfg.flags.get("clusters")
+            )
+        except GVCError as exc:
+            msg = f"flags: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            summary.failed.append((dataset, 0, msg, exc.exit_code))
+            log.warning("%s flags failed: %s", dataset, msg)
+            emit({"event": "flags_failed", "dataset": dataset, "error": msg})
+            continue
+        emit(
+            {
+                "event": "flags_finished",
+                "dataset": dataset,
+                "years": len(rows),
+                "rows": sum(rows.values()),
+                "seconds": round(time.perf_counter() - t0, 3),
+                "up_to_date": not rows,
+            }
+        )
 
 
 def _unit_event(event: str, spec: UnitSpec, **kw: Any) -> Event:
@@ -244,8 +278,7 @@ def _load(con, cfg, run_id, executor, spec, res: UnitResult | None, summary, emi
         rows = catalog.load_unit(
             con,
             cfg.parquet,
-            spec.dataset,
-            spec.year,
+            spec,
             run_id,
             executor,
             seconds=None if res is None else res.seconds,
@@ -301,7 +334,7 @@ def pipeline_status(
     """Each unit's state: ``up to date``, ``stale`` (with why), ``failed`` (last run's error,
     no success since) or ``never run``. Reads the store read-only; writes nothing."""
     from gvc import __version__
-    from gvc.store import open_store
+    from gvc.catalog import open_store
 
     cfg = _config(config, db)
     specs = units(cfg, __version__)

@@ -42,9 +42,18 @@ PART = "part-0.parquet"
 _TEMP_PREFIXES = (".tmp-", ".trash-")
 
 
-def partition_dir(root: Path, table: str, dataset: str, year: int) -> Path:
-    """``<root>/<table>/dataset=<dataset>/year=<year>``."""
-    return Path(root) / table / f"dataset={dataset}" / f"year={int(year)}"
+def partition_dir(
+    root: Path, table: str, dataset: str, year: int, scope: dict[str, Any] | None = None
+) -> Path:
+    """``<root>/<table>/dataset=<dataset>/year=<year>[/<key>=<value>...]``.
+
+    A result that shares its table with others of its kind (a chain) adds its scope's key
+    columns as further hive levels, e.g. ``chain_totals/dataset=d/year=2011/chain=ict/``.
+    """
+    d = Path(root) / table / f"dataset={dataset}" / f"year={int(year)}"
+    for k, v in sorted((scope or {}).items()):
+        d = d / f"{k}={v}"
+    return d
 
 
 def unit_dir(root: Path, dataset: str, year: int) -> Path:
@@ -70,13 +79,29 @@ def read_manifest(root: Path, dataset: str, year: int) -> dict | None:
         return None
 
 
-def unit_complete(root: Path, dataset: str, year: int, fingerprint: dict[str, str]) -> bool:
-    """True when the manifest matches ``fingerprint`` and every table it lists is on disk."""
+def manifest_matches(m: dict | None, fingerprint: dict[str, Any]) -> bool:
+    """True when manifest ``m`` holds what ``fingerprint`` asks: the same table identity and
+    gvc version, and every step of ``fingerprint["step_hashes"]`` with the same options hash
+    (it may hold more steps: results of a step dropped from the pipeline stay valid)."""
+    if m is None:
+        return False
+    if any(m.get(k) != fingerprint[k] for k in ("table_sha256", "gvc_version")):
+        return False
+    have = m.get("step_hashes", {})
+    return all(have.get(s) == h for s, h in fingerprint["step_hashes"].items())
+
+
+def unit_complete(root: Path, dataset: str, year: int, fingerprint: dict[str, Any]) -> bool:
+    """True when the manifest matches ``fingerprint`` and every file it lists is on disk."""
     m = read_manifest(root, dataset, year)
-    if m is None or any(m.get(k) != v for k, v in fingerprint.items()):
+    if m is None or not manifest_matches(m, fingerprint):
+        return False
+    if not all((partition_dir(root, t, dataset, year) / PART).is_file() for t in m["inputs"]):
         return False
     return all(
-        (partition_dir(root, t, dataset, year) / PART).is_file() for t in m.get("tables", {})
+        (Path(root) / f["file"]).is_file()
+        for s in fingerprint["step_hashes"]
+        for f in m["steps"][s]["tables"].values()
     )
 
 
@@ -153,11 +178,43 @@ def write_dir(root: Path, target: Path, fill: Callable[[Path], None]) -> None:
         raise
 
 
-def write_table_partition(root: Path, table: str, dataset: str, year: int, data: pa.Table) -> Path:
-    """Write one partition (``part-0.parquet``) atomically; returns the file's path."""
-    target = partition_dir(root, table, dataset, year)
+def write_table_partition(
+    root: Path,
+    table: str,
+    dataset: str,
+    year: int,
+    data: pa.Table,
+    scope: dict[str, Any] | None = None,
+) -> Path:
+    """Write one partition (``part-0.parquet``) atomically; returns the file's path.
+
+    Scope columns are hive keys of the path, so they are dropped from the file's columns."""
+    target = partition_dir(root, table, dataset, year, scope)
+    drop = [c for c in (scope or {}) if c in data.column_names]
+    if drop:
+        data = data.drop_columns(drop)
     write_dir(root, target, lambda d: pq.write_table(data, d / PART, compression="zstd"))
     return target / PART
+
+
+def remove_stale_partitions(
+    root: Path, dataset: str, year: int, written: set[tuple[str, tuple[tuple[str, Any], ...]]]
+) -> None:
+    """Remove the unit's partitions that ``written`` (``(table, sorted scope items)``) lacks:
+    tables of steps dropped from the pipeline, chains no longer defined."""
+    for table in table_dirs(root):
+        base = partition_dir(root, table, dataset, year)
+        if not base.is_dir():
+            continue
+        if (table, ()) in written:
+            continue
+        if (base / PART).exists():
+            remove_dir(root, base)
+            continue
+        for leaf in sorted(p.parent for p in base.rglob(PART)):
+            scope = tuple(sorted(tuple(x.split("=", 1)) for x in leaf.relative_to(base).parts))
+            if (table, scope) not in written:
+                remove_dir(root, leaf)
 
 
 def write_unit_dir(

@@ -1,14 +1,15 @@
 """Which units a pipeline has, and which of them must run, and why.
 
-A unit is one ``(dataset, year)``. Its fingerprint is the input checksum
-(:func:`gvc.ingestion.prepare.source_sha256` of that year's input), the options hash (reader
-format, harmonisation options, steps: :func:`gvc.pipeline.config.options_hash`) and the gvc
-version. A unit is skipped when the store's ``pipeline_state`` holds the same fingerprint and
-its partitions are complete; otherwise it runs, for the reasons listed (``forced``, ``new``,
-``input changed``, ``options changed``, ``version changed``, ``store changed`` (its rows were
-replaced or deleted by something else), ``partitions missing``). A unit
-whose partitions are complete with the current fingerprint but which the store lacks (the
-driver was killed between the worker's write and the load) is only loaded.
+A unit is one ``(dataset, year)``. What it must produce is the input table of identity
+``table_sha256`` (:func:`gvc.catalog.tables.table_identity` of the input's sha256
+(:func:`gvc.ingestion.prepare.source_sha256`) and the harmonisation options) and one ledger
+result per step, each with the step's options hash, by this gvc version. The store's ledger is
+the one record of what is there (:func:`gvc.pipeline.catalog.read_state`): a unit is skipped
+when the stored table has that identity, every step's result is fresh and its partitions are
+complete; otherwise it runs, for the reasons listed (``forced``, ``new``, ``input changed``,
+``<step> missing``, ``<step> options changed``, ``version changed``, ``partitions missing``).
+A unit whose partitions are complete with the current fingerprint but which the store lacks
+(the driver was killed between the worker's write and the load) is only loaded.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from gvc.errors import InputError
 from gvc.ingestion.prepare import source_sha256
 from gvc.pipeline import partitions as parts
 from gvc.pipeline.catalog import State
-from gvc.pipeline.config import PipelineConfig, SourceConfig, options_hash
+from gvc.pipeline.config import PipelineConfig, SourceConfig
 from gvc.pipeline.worker import UnitSpec
 
 log = logging.getLogger(__name__)
@@ -102,9 +103,22 @@ def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:
     InputError
         a year comes from two sources for one dataset, or a source's years cannot be found.
     """
+    from dataclasses import asdict
+
+    from gvc.catalog.tables import table_identity
+    from gvc.indicators.registry import resolve_steps
+    from gvc.ingestion.harmonise import HarmoniseOptions
+    from gvc.ingestion.prepare import identity_options
+
+    chains = tuple(cfg.chains)
+    groups = tuple(cfg.groups)
     out: dict[tuple[str, int], UnitSpec] = {}
     for src in cfg.sources:
-        ohash = options_hash(src.format, src.harmonise, cfg.steps)
+        names = [n for n in cfg.steps if not n.startswith(("chain:", "group:"))]
+        names += ["chains", "groups"]
+        steps = resolve_steps(names, chains=chains, groups=groups, dataset=src.dataset)
+        hashes = {s.name: s.options_hash for s in steps}
+        opts = identity_options(HarmoniseOptions(**src.harmonise))
         for path in src.paths:
             for y in _years(src, path):
                 key = (src.dataset, y)
@@ -123,12 +137,15 @@ def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:
                     y,
                     str(path),
                     src.format,
-                    dict(src.harmonise),
-                    cfg.steps,
+                    asdict(HarmoniseOptions(**src.harmonise)),
+                    tuple(s.name for s in steps),
                     str(cfg.parquet),
                     sha,
-                    ohash,
+                    table_identity(sha, opts) if sha else "",
+                    hashes,
                     gvc_version,
+                    chains,
+                    groups,
                 )
     return [out[k] for k in sorted(out)]
 
@@ -146,7 +163,7 @@ def _years(src: SourceConfig, path: Path) -> list[int]:
 
 
 def decide(specs: list[UnitSpec], state: State, force: bool = False) -> list[Decision]:
-    """Compare each unit's fingerprint with the stored state and its partitions on disk."""
+    """Compare each unit with what the store's ledger holds and its partitions on disk."""
     out = []
     for spec in specs:
         have = state.get((spec.dataset, spec.year))
@@ -163,18 +180,27 @@ def decide(specs: list[UnitSpec], state: State, force: bool = False) -> list[Dec
                 out.append(Decision(spec, "run", ("new",)))
             continue
         reasons = []
-        if not spec.input_sha256 or have["input_sha256"] != spec.input_sha256:
+        if not spec.table_sha256 or have["table_sha256"] != spec.table_sha256:
             reasons.append("input changed")
-        if have["options_hash"] != spec.options_hash:
-            reasons.append("options changed")
-        if have["gvc_version"] != spec.gvc_version:
-            reasons.append("version changed")
-        if not have.get("in_store", True):
-            reasons.append("store changed")
+        else:
+            results = have["results"]
+            for step, h in spec.step_hashes.items():
+                got = results.get(step)
+                if got is None:
+                    reasons.append(f"{step} missing")
+                elif got["input_sha256"] != spec.table_sha256:
+                    reasons.append(f"{step} input changed")
+                elif got["options_hash"] != h:
+                    reasons.append(f"{step} options changed")
+                elif got["gvc_version"] != spec.gvc_version:
+                    reasons.append("version changed")
+        reasons = list(dict.fromkeys(reasons))
         if not reasons and not complete:
             reasons.append("partitions missing")
-        if reasons:
-            out.append(Decision(spec, "run", tuple(reasons)))
-        else:
+        if not reasons:
             out.append(Decision(spec, "skip", ("up to date",)))
+        elif complete and reasons != ["partitions missing"]:
+            out.append(Decision(spec, "load", ("partitions ready", *reasons)))
+        else:
+            out.append(Decision(spec, "run", tuple(reasons)))
     return out

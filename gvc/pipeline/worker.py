@@ -17,14 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from gvc.errors import GVCError, InputError
-from gvc.indicators.inputs import table_from_facts
 from gvc.ingestion.load import input_fact_tables
 from gvc.pipeline import partitions as parts
-from gvc.table import IOTable
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +29,14 @@ _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
 @dataclass(frozen=True)
 class UnitSpec:
-    """Everything a worker needs for one (dataset, year): paths and options, no data."""
+    """Everything a worker needs for one (dataset, year): paths and options, no data.
+
+    ``input_sha256`` is the sha256 of the year's input file(s); ``table_sha256`` the identity
+    of the harmonised table (:func:`gvc.catalog.tables.table_identity`: file and options);
+    ``step_hashes`` the options hash of each step's result (what the ledger records);
+    ``chains`` the definitions of the ``chain:<name>`` steps and ``groups`` those of the
+    ``group:<name>`` steps (plain dicts).
+    """
 
     dataset: str
     year: int
@@ -44,14 +46,18 @@ class UnitSpec:
     steps: tuple[str, ...]
     root: str
     input_sha256: str
-    options_hash: str
+    table_sha256: str
+    step_hashes: dict[str, str]
     gvc_version: str
+    chains: tuple[dict[str, Any], ...] = ()
+    groups: tuple[dict[str, Any], ...] = ()
 
     @property
-    def fingerprint(self) -> dict[str, str]:
+    def fingerprint(self) -> dict[str, Any]:
+        """What the unit's manifest must record for its partitions to be reused."""
         return {
-            "input_sha256": self.input_sha256,
-            "options_hash": self.options_hash,
+            "table_sha256": self.table_sha256,
+            "step_hashes": dict(self.step_hashes),
             "gvc_version": self.gvc_version,
         }
 
@@ -73,38 +79,6 @@ class UnitResult:
     started_at: str = ""
 
 
-def dimension_tables(table: IOTable) -> dict[str, pa.Table]:
-    """``countries, sectors, fd_categories, nodes`` rows (less ``dataset``) for the store."""
-    from gvc.classifications import dimension_names
-
-    names = dimension_names(table)
-    out = {}
-    for dim, col, labels in (
-        ("countries", "country", table.countries),
-        ("sectors", "sector", table.sectors),
-        ("fd_categories", "category", table.fd_categories),
-    ):
-        lookup = names.get(dim, {})
-        out[dim] = pa.table(
-            {
-                col: pa.array(list(labels), pa.string()),
-                "position": pa.array(range(len(labels)), pa.int32()),
-                "name": pa.array([lookup.get(lab) for lab in labels], pa.string()),
-            }
-        )
-    c, s = table.node_labels()
-    out["nodes"] = pa.table(
-        {
-            "node": np.arange(table.n, dtype=np.int32),
-            "country": pa.array(list(c), pa.string()),
-            "sector": pa.array(list(s), pa.string()),
-            "country_pos": np.repeat(np.arange(table.G, dtype=np.int32), table.N),
-            "sector_pos": np.tile(np.arange(table.N, dtype=np.int32), table.G),
-        }
-    )
-    return out
-
-
 def _read_one_year(spec: UnitSpec):
     """``gvc.readers.read`` for one year (a directory reader opens only that year's files and
     the year-less ones, so another year's broken file cannot fail this year)."""
@@ -118,14 +92,17 @@ def process_unit(spec: UnitSpec) -> UnitResult:
 
     Order of writes: the old manifest goes first, then every fact partition (each atomic), then
     the unit directory with the new manifest. Partitions of tables this unit no longer produces
-    (a step dropped from the pipeline) are removed.
+    (a step dropped from the pipeline) are removed. The steps compute on the harmonised table
+    itself (the arrays just written are not rebuilt from the rows).
 
     Returns
     -------
     UnitResult
         ``ok=False`` with a one-line ``error`` and the error class's exit code on failure.
     """
+    from gvc.catalog.tables import dimension_tables
     from gvc.indicators.derived import Derived
+    from gvc.indicators.registry import resolve_steps
     from gvc.indicators.run import compute_steps
     from gvc.ingestion.harmonise import HarmoniseOptions
     from gvc.ingestion.prepare import prepare
@@ -140,43 +117,66 @@ def process_unit(spec: UnitSpec) -> UnitResult:
         prep, warnings = prepare(
             raws[0], spec.path, dataset=spec.dataset, options=HarmoniseOptions(**spec.harmonise)
         )
+        if prep.provenance["table_sha256"] != spec.table_sha256:
+            raise InputError(
+                f"{spec.path}: the input changed while the pipeline ran (sha256 differs from "
+                "the plan); run again"
+            )
         facts = input_fact_tables(prep.table)
-        t = prep.table
-        table = table_from_facts(t.countries, t.sectors, t.fd_categories, facts)
-        results = compute_steps(Derived(table), spec.steps)
+        steps = resolve_steps(
+            spec.steps, chains=spec.chains, groups=spec.groups, dataset=spec.dataset
+        )
+        results = compute_steps(Derived(prep.table), steps)
         dims = dimension_tables(prep.table)
 
         parts.remove_dir(root, parts.unit_dir(root, spec.dataset, spec.year))
         rows: dict[str, int] = {}
-        for name, tab in list(facts.items()) + [(k, v[0]) for k, v in results.items()]:
+        written: set[tuple[str, tuple[tuple[str, Any], ...]]] = set()
+        for name, tab in facts.items():
             parts.write_table_partition(root, name, spec.dataset, spec.year, tab)
             rows[name] = tab.num_rows
-        for name in parts.table_dirs(root):
-            if name not in rows:
-                parts.remove_dir(root, parts.partition_dir(root, name, spec.dataset, spec.year))
-        step_seconds = {k: float(v[1]) for k, v in results.items()}
-        sha = prep.provenance["file_sha256"]
+            written.add((name, ()))
+        step_meta: dict[str, dict[str, Any]] = {}
+        for step in steps:
+            tables, sec = results[step.name]
+            scope = dict(step.scope)
+            files = {}
+            for name, tab in tables.items():
+                f = parts.write_table_partition(
+                    root, name, spec.dataset, spec.year, tab, scope=scope
+                )
+                files[name] = {"file": str(f.relative_to(root)), "rows": tab.num_rows}
+                written.add((name, tuple(sorted(scope.items()))))
+            step_meta[step.name] = {
+                "kind": step.kind,
+                "scope": scope,
+                "options": step.ledger_options,
+                "seconds": sec,
+                "tables": files,
+            }
+        parts.remove_stale_partitions(root, spec.dataset, spec.year, written)
         manifest = {
             "dataset": spec.dataset,
             "year": spec.year,
-            "input_sha256": sha,
-            "options_hash": spec.options_hash,
-            "gvc_version": spec.gvc_version,
-            "steps": list(spec.steps),
-            "tables": rows,
-            "results": sorted(results),
-            "step_seconds": step_seconds,
+            "input_sha256": prep.provenance["file_sha256"],
+            **spec.fingerprint,
+            "inputs": rows,
+            "steps": step_meta,
             "shape": [prep.table.G, prep.table.N, prep.table.F],
         }
         parts.write_unit_dir(root, spec.dataset, spec.year, dims, prep.provenance, manifest)
+        all_rows = dict(rows)
+        for meta in step_meta.values():
+            for name, f in meta["tables"].items():
+                all_rows[name] = all_rows.get(name, 0) + f["rows"]
         return UnitResult(
             spec.dataset,
             spec.year,
             True,
             time.perf_counter() - t0,
-            rows,
-            step_seconds,
-            sha,
+            all_rows,
+            {k: float(v[1]) for k, v in results.items()},
+            prep.provenance["file_sha256"],
             tuple(warnings),
             started_at=started,
         )

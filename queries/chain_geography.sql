@@ -1,0 +1,17 @@
+-- name: chain_geography
+-- kind: view
+-- grain: dataset, year, chain, origin_country, origin_sector
+-- doc: Per value-added origin node of a chain and year: how much of its value added the chain absorbs and how that value travels (border crossings, returns, intercontinental legs, km, countries visited). Written by the chain:<name> steps (gvc chain run, gvc run --steps chains, pipelines).
+-- column dataset: dataset name (as in tables.dataset)
+-- column year: year of the input table
+-- column chain: chain name (chains.chain)
+-- column origin_country: country where the value added is created
+-- column origin_sector: sector where the value added is created
+-- column value_added: value added of the origin absorbed in the chain, v_i (B y)_i, table units
+-- column crossings_mean: expected international border crossings per unit of this value added, final leg included (B A^F B y + B y^x) / B y
+-- column crossings_var: variance of the number of border crossings (second factorial moment 2 B A^F B A^F B y ...)
+-- column returns_mean: expected number of times the value re-enters its country of origin
+-- column intercontinental_mean: expected crossings between continents (a leg to or from RoW weighted by the GDP share of RoW members on another continent)
+-- column km_mean: expected km (great-circle, or CEPII per chains.km_source) along the cross-border legs, final leg included
+-- column countries_visited_mean: expected number of distinct countries the value passes through, origin and final buyer included
+CREATE OR REPLACE VIEW chain_geography AS SELECT * FROM facts.chain_geography

@@ -1,0 +1,17 @@
+-- name: chain_paths
+-- kind: view
+-- grain: dataset, year, chain, rank
+-- doc: Per chain and year: the k largest structural paths (value added -> stages -> final buyer), ranked.
+-- column dataset: dataset name (as in tables.dataset)
+-- column year: year of the input table
+-- column chain: chain name (chains.chain)
+-- column rank: 1 = largest structural path of the chain
+-- column path: country/sector stages from value added to the final buyer [country]
+-- column value: value added carried by this one path, v_i a_ij ... y_kr, table units
+-- column share: value / chain value added
+-- column crossings: border crossings along the path, final sale included
+-- column km: great-circle km of the cross-border legs, final sale included
+-- column countries: country of each stage, in order
+-- column sectors: sector of each stage, in order
+-- column destination: country of the final buyer
+CREATE OR REPLACE VIEW chain_paths AS SELECT * FROM facts.chain_paths

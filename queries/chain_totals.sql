@@ -1,0 +1,21 @@
+-- name: chain_totals
+-- kind: view
+-- grain: dataset, year, chain
+-- doc: Per chain and year: value added, mean border crossings and their variance, returns, intercontinental legs, km, countries visited and effective origin countries, and WWYZ production length with its domestic, border and foreign segments.
+-- column dataset: dataset name (as in tables.dataset)
+-- column year: year of the input table
+-- column chain: chain name (chains.chain)
+-- column value_added: value added absorbed in the chain, = final demand of the chain (v B y summed), table units
+-- column crossings_mean: value-added weighted mean of chain_geography.crossings_mean
+-- column crossings_var: variance of border crossings over all the chain's value added (mixture over origins)
+-- column returns_mean: value-added weighted mean of chain_geography.returns_mean (re-entries into the origin country)
+-- column intercontinental_mean: value-added weighted mean of chain_geography.intercontinental_mean
+-- column km_mean: value-added weighted mean of chain_geography.km_mean (km)
+-- column countries_visited_mean: value-added weighted mean of chain_geography.countries_visited_mean
+-- column countries_effective: exp of the entropy of the value-added shares by origin country
+-- column countries_over: origin countries with at least 0.5 % of the chain's value added
+-- column production_length: production stages, v B B y / v B y (Wang, Wei, Yu & Zhu 2017b) for the chain's y
+-- column pl_domestic: stages in the origin country before the value first leaves it (WWYZ domestic segment)
+-- column pl_border: WWYZ border-crossing segment: intermediate border crossings per unit of value added (crossings_mean without the final sale)
+-- column pl_foreign: WWYZ foreign segment: domestic links after the first border crossing; pl_domestic + pl_border + pl_foreign = production_length
+CREATE OR REPLACE VIEW chain_totals AS SELECT * FROM facts.chain_totals

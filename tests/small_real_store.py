@@ -43,6 +43,34 @@ CLUSTERS = {
 }
 # a member inserted from SQL after the flags (clusters may name codes the table lacks)
 NOT_A_NODE = ("china", "FRA", "D")
+# groupings (gvc group define + run): every country its own economy, and DEU + USA as one
+GROUPINGS = {
+    "singles": {c: [c] for c in COUNTRIES},
+    "atlantic": {"ATL": ["DEU", "USA"]},
+}
+# user product groups: a new one, and one replacing the sector of the same name
+PRODUCT_GROUPS = {"goods": ["AtC", "D"], "GtP": ["EtF", "GtP"]}
+# datasets beside DATASET (2009 only, core step): the table doubled in the same unit, and the
+# table in another unit (compare_va_flows, require_same_unit)
+DOUBLED, OTHER_UNIT = "wiod_small_x2", "wiod_small_eur"
+# scenarios (gvc scenario define + run), 2009; a grid of two changes, a substitution and an SDA
+SCENARIOS = {
+    "shock": {
+        "kind": "demand_shock",
+        "years": [2009],
+        "country": "DEU",
+        "sectors": ["D"],
+        "change": [-0.3, 0.1],
+    },
+    "subst": {
+        "kind": "import_substitution",
+        "years": [2009],
+        "country": "CHN",
+        "sectors": ["D"],
+        "theta": 1.0,
+    },
+    "sda": {"kind": "sda", "year_from": 2008, "year_to": 2009},
+}
 # lock-in rules that evaluate every flag on four regions and two years
 RULES = {
     "closed_national_chain": {
@@ -106,12 +134,13 @@ class SmallStore:
 def build_store(directory: Path) -> SmallStore:
     """Load the two years, run every step, define and run the chain, compute the flags."""
     import gvc
-    from gvc import chains
-    from gvc.lockin.flags import compute_flags
+    from gvc import chains, scenarios
+    from gvc.catalog import open_store
+    from gvc.groups import store as gvc_groups
     from gvc.indicators.registry import STEPS
     from gvc.ingestion.load import load_table
     from gvc.lockin import load_rules
-    from gvc.catalog import open_store
+    from gvc.lockin.flags import compute_flags
 
     db = directory / "small.duckdb"
     tables = {y: aggregated_table(y) for y in YEARS}
@@ -137,6 +166,31 @@ def build_store(directory: Path) -> SmallStore:
         )
         if spec["years"]:
             chains.run(name, dataset=DATASET, years=list(spec["years"]), db=db)
+    for name, groups in GROUPINGS.items():
+        gvc_groups.define(name, dataset=DATASET, groups=groups, db=db)
+        gvc_groups.run(name, dataset=DATASET, db=db)
+    t9 = tables[2009]
+    doubled = IOTable(
+        t9.countries, t9.sectors, t9.fd_categories, 2 * t9.Z, 2 * t9.Y_detail, 2 * t9.x, 2 * t9.va
+    )
+    with open_store(db) as con:
+        for ds, t, unit in ((DOUBLED, doubled, "USD million"), (OTHER_UNIT, t9, "EUR million")):
+            load_table(
+                con,
+                t,
+                dataset=ds,
+                year=2009,
+                provenance=provenance("wiod2013 aggregated", unit=unit),
+            )
+        con.executemany(
+            "INSERT INTO product_groups VALUES (?, ?, ?)",
+            [[DATASET, g, s] for g, members in PRODUCT_GROUPS.items() for s in members],
+        )
+    for ds in (DOUBLED, OTHER_UNIT):
+        gvc.run(db=db, dataset=ds, steps=["core"])
+    for name, spec in SCENARIOS.items():
+        scenarios.define({"name": name, "dataset": DATASET, **spec}, db=db)
+        scenarios.run(name, dataset=DATASET, db=db)
     with open_store(db) as con:
         flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
         con.execute("INSERT INTO clusters VALUES (?, ?, ?, ?)", [DATASET, *NOT_A_NODE])

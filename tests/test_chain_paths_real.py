@@ -15,12 +15,12 @@ from path_sums import TRUNCATION, series_sums
 
 import gvc
 from gvc import chains
+from gvc.catalog import open_store
 from gvc.chains import geography as geo
 from gvc.indicators.derived import Derived
 from gvc.indicators.inputs import read_iotable
 from gvc.ingestion.load import load_table
 from gvc.kernels.crossings import chain_moments
-from gvc.catalog import open_store
 from gvc.table import IOTable
 
 NE = pd.read_parquet(DATASETS / "geo" / "ne_country_centroids.parquet")

@@ -59,10 +59,10 @@ def embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[
 
 def _embeddedness_expected(ctx: Ctx, r: Ref) -> tuple[dict[str, np.ndarray], set[str]]:
     from gvc.indicators.derived import Derived
-    from gvc.lockin.measures import BETWEENNESS_MIN_SHARE
-    from gvc.lockin.steps import embeddedness_measures
     from gvc.kernels.network import SCOPES
     from gvc.lockin import betweenness_centrality
+    from gvc.lockin.measures import BETWEENNESS_MIN_SHARE
+    from gvc.lockin.steps import embeddedness_measures
 
     out = dict(embeddedness_measures(Derived(r.t)))
     for s in SCOPES:
@@ -564,33 +564,81 @@ def _chain_origins(ctx: Ctx) -> None:
     assert not got["c"].iloc[:-1].any()
 
 
+def chain_totals_expected(ctx: Ctx, r: Ref, name: str) -> dict[str, float]:
+    """Every column of ``chain_totals`` for one chain-year, from the path sums."""
+    s, _ = chain_paths(ctx, r, name)
+    va_node = r.v * s["value"]
+    va = va_node.sum()
+    mean = {key: float(r.v @ s[key] / va) for key in s if key != "left"}
+    p = r.by_country(va_node) / va
+    return {
+        "value_added": va,
+        "crossings_mean": mean["crossings"],
+        "crossings_var": mean["crossings2"] - mean["crossings"] ** 2,
+        "returns_mean": mean["returns"],
+        "intercontinental_mean": mean["intercontinental"],
+        "km_mean": mean["km"],
+        "countries_visited_mean": mean["visited"],
+        "countries_effective": math.exp(-(p[p > 0] * np.log(p[p > 0])).sum()),
+        "countries_over": int((p >= 0.005).sum()),
+        "production_length": mean["stages"],
+        "pl_domestic": mean["stages_home"],
+        "pl_border": mean["border_links"],
+        "pl_foreign": mean["stages"] - mean["stages_home"] - mean["border_links"],
+    }
+
+
+@checks("chain_totals")
+def _chain_totals(ctx: Ctx) -> None:
+    got = ctx.sql("SELECT * FROM chain_totals WHERE dataset = ? ORDER BY chain, year", DATASET)
+    ran = [(n, y) for n in sorted(CHAINS) for y in CHAINS[n]["years"]]
+    assert list(zip(got["chain"], got["year"], strict=True)) == ran
+    for k, (name, y) in enumerate(ran):
+        want = chain_totals_expected(ctx, ctx.ref[y], name)
+        assert set(got.columns) == {"dataset", "chain", "year", *want}
+        for col, w in want.items():
+            close([got[col].iloc[k]], [w], f"{name} {y} {col}", rtol=1e-8)
+
+
+@checks("chain_geography")
+def _chain_geography(ctx: Ctx) -> None:
+    means = {
+        "crossings_mean": "crossings",
+        "returns_mean": "returns",
+        "intercontinental_mean": "intercontinental",
+        "km_mean": "km",
+        "countries_visited_mean": "visited",
+    }
+    for name, spec in CHAINS.items():
+        for y in spec["years"]:
+            r = ctx.ref[y]
+            s, _ = chain_paths(ctx, r, name)
+            got = ctx.sql(
+                "SELECT * FROM chain_geography WHERE dataset = ? AND chain = ? AND year = ?",
+                DATASET,
+                name,
+                y,
+            )
+            i = ctx.node(got, "origin_country", "origin_sector")
+            va = r.v * s["value"]
+            keep = va != 0
+            assert sorted(i) == list(np.flatnonzero(keep)), (name, y)
+            close(got["value_added"], va[i], f"{name} {y} value_added")
+            for col, key in means.items():
+                close(got[col], s[key][i] / s["value"][i], f"{name} {y} {col}", rtol=1e-8)
+            m = s["crossings"][i] / s["value"][i]
+            var = s["crossings2"][i] / s["value"][i] - m**2
+            close(got["crossings_var"], var, f"{name} {y} crossings_var", rtol=1e-7)
+
+
 @checks("chain_report")
 def _chain_report(ctx: Ctx) -> None:
     for name, spec in CHAINS.items():
         got = ctx.sql("SELECT * FROM chain_report(?, ?)", DATASET, name)
         assert got["year"].tolist() == list(spec["years"]), name
         for k, y in enumerate(spec["years"]):
-            r = ctx.ref[y]
-            s, _ = chain_paths(ctx, r, name)
-            va_node = r.v * s["value"]
-            va = va_node.sum()
-            mean = {key: float(r.v @ s[key] / va) for key in s if key != "left"}
-            p = r.by_country(va_node) / va
-            want = {
-                "value_added": va,
-                "crossings_mean": mean["crossings"],
-                "crossings_sd": math.sqrt(mean["crossings2"] - mean["crossings"] ** 2),
-                "returns_mean": mean["returns"],
-                "intercontinental_mean": mean["intercontinental"],
-                "km_mean": mean["km"],
-                "countries_visited_mean": mean["visited"],
-                "countries_effective": math.exp(-(p[p > 0] * np.log(p[p > 0])).sum()),
-                "countries_over": int((p >= 0.005).sum()),
-                "production_length": mean["stages"],
-                "pl_domestic": mean["stages_home"],
-                "pl_border": mean["border_links"],
-                "pl_foreign": mean["stages"] - mean["stages_home"] - mean["border_links"],
-            }
+            want = chain_totals_expected(ctx, ctx.ref[y], name)
+            want["crossings_sd"] = math.sqrt(want.pop("crossings_var"))
             assert set(got.columns) == {"year", *want}
             for col, w in want.items():
                 close([got[col].iloc[k]], [w], f"{name} {y} {col}", rtol=1e-8)
@@ -643,3 +691,39 @@ def _chain_top_paths(ctx: Ctx) -> None:
             close(got["share"], [v / total for v, _ in want], f"{name} {y} share")
             assert got["crossings"].tolist() == crossings
             close(got["km"], kms, f"{name} {y} km")
+
+
+@checks("chain_paths")
+def _chain_paths_view(ctx: Ctx) -> None:
+    from gvc.chains.geography import country_geography
+
+    km = country_geography(COUNTRIES).km
+    for name, spec in CHAINS.items():
+        dest = spec["destination"]
+        for y in spec["years"]:
+            r = ctx.ref[y]
+            got = ctx.sql(
+                "SELECT * FROM chain_paths WHERE dataset = ? AND chain = ? AND year = ? "
+                "ORDER BY rank",
+                DATASET,
+                name,
+                y,
+            )
+            want = largest_paths(ctx, r, name, 10)  # the chain keeps paths=10
+            total = r.v @ chain_paths(ctx, r, name)[0]["value"]
+            assert got["rank"].tolist() == list(range(1, 11)), (name, y)
+            assert (got["destination"] == dest).all()
+            for row, (v, path) in zip(got.itertuples(index=False), want, strict=True):
+                cs = [COUNTRIES[i // r.N] for i in path]
+                assert list(row.countries) == cs and list(row.sectors) == [
+                    SECTORS[i % r.N] for i in path
+                ], (name, y, row.rank)
+                stops = [*cs, dest]
+                legs = [(a, b) for a, b in zip(stops, stops[1:], strict=False) if a != b]
+                assert row.crossings == len(legs)
+                close(
+                    [row.km],
+                    [sum(km[COUNTRIES.index(a), COUNTRIES.index(b)] for a, b in legs)],
+                    "km",
+                )
+                close([row.value, row.share], [v, v / total], f"{name} {y} path {row.rank}")

@@ -281,7 +281,7 @@ def _vax(ctx: Ctx) -> None:
         _vax_rows(df, ctx, r.by_country(r.VBY) * (1 - np.eye(r.G)), r.by_country(r.E))
     # edges (2009): no gross exports USA -> CHN, no value-added flows DEU -> USA
     r = ctx.ref[2009]
-    df = ctx.edges.execute("SELECT * FROM vax WHERE year = 2009").df()
+    df = ctx.edges.execute("SELECT * FROM vax WHERE dataset = ? AND year = 2009", [DATASET]).df()
     F = r.by_country(r.VBY) * (1 - np.eye(r.G))
     E = r.by_country(r.E)
     F[1, 2] = 0.0
@@ -704,6 +704,7 @@ def _checkers_of_other_objects() -> None:
     import view_checks_groups  # noqa: F401
     import view_checks_main  # noqa: F401
     import view_checks_more  # noqa: F401
+    import view_checks_scenarios  # noqa: F401
 
 
 _checkers_of_other_objects()

@@ -71,6 +71,32 @@ SCENARIOS = {
     },
     "sda": {"kind": "sda", "year_from": 2008, "year_to": 2009},
 }
+# a firm network (gvc firms ingest + run), 2009: two clusters sharing a university
+FIRM_NETWORK = "small_net"
+FIRMS = {
+    "firm": ["a", "b", "c", "d", "u", "g"],
+    "country": ["DEU", "DEU", "USA", "DEU", "DEU", "DEU"],
+    "type": ["firm", "firm", "firm", "state_corporation", "university", "public_body"],
+    "sales": [100.0, 60.0, 40.0, 80.0, 5.0, 1.0],
+}
+FIRM_MEMBERS = [
+    ("a", "k1"),
+    ("b", "k1"),
+    ("u", "k1"),
+    ("g", "k1"),
+    ("c", "k2"),
+    ("d", "k2"),
+    ("u", "k2"),
+]
+FIRM_LINKS = [
+    ("a", "b", 30.0),
+    ("b", "a", 10.0),
+    ("b", "c", 20.0),
+    ("c", "d", 15.0),
+    ("d", "a", 25.0),
+    ("u", "a", 2.0),
+    ("a", "c", 5.0),
+]
 # lock-in rules that evaluate every flag on four regions and two years
 RULES = {
     "closed_national_chain": {
@@ -191,6 +217,17 @@ def build_store(directory: Path) -> SmallStore:
     for name, spec in SCENARIOS.items():
         scenarios.define({"name": name, "dataset": DATASET, **spec}, db=db)
         scenarios.run(name, dataset=DATASET, db=db)
+    from firmnet import build, firm_rows
+
+    build(
+        directory,
+        firm_rows(FIRMS["firm"], **{k: v for k, v in FIRMS.items() if k != "firm"}),
+        FIRM_MEMBERS,
+        FIRM_LINKS,
+        network=FIRM_NETWORK,
+        year=2009,
+        db=db,
+    )
     with open_store(db) as con:
         flags = compute_flags(con, DATASET, rules=load_rules(overrides=RULES), clusters=CLUSTERS)
         con.execute("INSERT INTO clusters VALUES (?, ?, ?, ?)", [DATASET, *NOT_A_NODE])

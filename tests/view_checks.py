@@ -701,6 +701,7 @@ def _checkers_of_other_objects() -> None:
     """Embeddedness, lock-in, clusters and chains: :mod:`view_checks_more`; the audits:
     :mod:`view_checks_audits`."""
     import view_checks_audits  # noqa: F401  (registers into CHECKERS)
+    import view_checks_firms  # noqa: F401
     import view_checks_groups  # noqa: F401
     import view_checks_main  # noqa: F401
     import view_checks_more  # noqa: F401

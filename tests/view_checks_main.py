@@ -31,13 +31,15 @@ from gvc.paths import datasets_dir
 
 # ------------------------------------------------------------------------------ ledger, units
 
-VARIANTS["stale"] = [
-    # an input changed behind gvc's back, and a result written by another gvc version
-    f"UPDATE tables SET table_sha256 = 'f' || table_sha256[2:] WHERE dataset = '{DATASET}' "
-    "AND year = 2008",
-    f"UPDATE ledger SET gvc_version = '0.0.1' WHERE dataset = '{DATASET}' AND year = 2009 "
-    "AND result = 'kww'",
-]
+VARIANTS.setdefault("stale", []).extend(
+    [
+        # an input changed behind gvc's back, and a result written by another gvc version
+        f"UPDATE tables SET table_sha256 = 'f' || table_sha256[2:] WHERE dataset = '{DATASET}' "
+        "AND year = 2008",
+        f"UPDATE ledger SET gvc_version = '0.0.1' WHERE dataset = '{DATASET}' AND year = 2009 "
+        "AND result = 'kww'",
+    ]
+)
 
 
 def _results_expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

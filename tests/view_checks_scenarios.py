@@ -26,7 +26,7 @@ VARIANTS["scenario_tampered"] = [
     f"UPDATE facts.scenario_countries SET delta = delta + 1000000 WHERE {_S} "
     "AND scenario = 'subst' AND country = 'CHN' AND measure = 'value_added'",
 ]
-VARIANTS["stale"].append(
+VARIANTS.setdefault("stale", []).append(
     f"UPDATE scenarios SET definition_hash = 'x' WHERE {_S} AND scenario = 'subst'"
 )
 

@@ -140,9 +140,11 @@ def main(names: list[str]) -> int:
         for k in bases:
             ctx.variants[k] = duckdb.connect(str(dbs[k]), read_only=True)
         try:
-            for name, check in CHECKERS.items():
+            # the object's own check first: most mutants die there, without the others
+            order = [mutant.obj, *(n for n in CHECKERS if n != mutant.obj)]
+            for name in order:
                 try:
-                    check(ctx)
+                    CHECKERS[name](ctx)
                 except Exception:  # noqa: BLE001 - any failure or SQL error kills the mutant
                     return name
             return None

@@ -52,7 +52,10 @@ GROUPINGS = {
 PRODUCT_GROUPS = {"goods": ["AtC", "D"], "GtP": ["EtF", "GtP"]}
 # datasets beside DATASET (2009 only, core step): the table doubled in the same unit, and the
 # table in another unit (compare_va_flows, require_same_unit)
+# table in another unit (compare_va_flows, require_same_unit); the doubled one spells RoW "ROW"
+# (a code found in one dataset only)
 DOUBLED, OTHER_UNIT = "wiod_small_x2", "wiod_small_eur"
+DOUBLED_COUNTRIES = ("CHN", "DEU", "USA", "ROW")
 # scenarios (gvc scenario define + run), 2009; a grid of two changes, a substitution and an SDA
 SCENARIOS = {
     "shock": {
@@ -197,7 +200,13 @@ def build_store(directory: Path) -> SmallStore:
         gvc_groups.run(name, dataset=DATASET, db=db)
     t9 = tables[2009]
     doubled = IOTable(
-        t9.countries, t9.sectors, t9.fd_categories, 2 * t9.Z, 2 * t9.Y_detail, 2 * t9.x, 2 * t9.va
+        DOUBLED_COUNTRIES,
+        t9.sectors,
+        t9.fd_categories,
+        2 * t9.Z,
+        2 * t9.Y_detail,
+        2 * t9.x,
+        2 * t9.va,
     )
     with open_store(db) as con:
         for ds, t, unit in ((DOUBLED, doubled, "USD million"), (OTHER_UNIT, t9, "EUR million")):

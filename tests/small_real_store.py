@@ -99,6 +99,7 @@ FIRM_LINKS = [
     ("d", "a", 25.0),
     ("u", "a", 2.0),
     ("a", "c", 5.0),
+    ("g", "a", 0.0),  # a link of value 0: g has no sales
 ]
 # lock-in rules that evaluate every flag on four regions and two years
 RULES = {

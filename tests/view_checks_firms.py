@@ -113,6 +113,12 @@ def _firm_registry(ctx: Ctx) -> None:
         )
         close(got["share"], share, "share")
         assert got["passes"].tolist() == want["passes"].tolist(), threshold
+        assert got["has_sales"].tolist() == (want["total"] > 0).tolist()
+    # a member without sales (g: one link of value 0) has an undefined share: NULL, not NaN
+    got = ctx.sql(
+        "SELECT firm, share IS NULL AS undefined FROM firm_registry(?, 2009, 0.2)", FIRM_NETWORK
+    )
+    assert sorted(got[got["undefined"]]["firm"]) == ["g"]
 
 
 def clusters_expected() -> dict[str, dict[str, float]]:

@@ -100,7 +100,10 @@ FIRM_LINKS = [
     ("u", "a", 2.0),
     ("a", "c", 5.0),
     ("g", "a", 0.0),  # a link of value 0: g has no sales
+    ("a", "u", 3.0),  # a's second buyer inside k1
 ]
+# a second network (its rows must not leak into the first one's objects)
+OTHER_NETWORK = "other_net"
 # lock-in rules that evaluate every flag on four regions and two years
 RULES = {
     "closed_national_chain": {
@@ -235,6 +238,16 @@ def build_store(directory: Path) -> SmallStore:
         FIRM_MEMBERS,
         FIRM_LINKS,
         network=FIRM_NETWORK,
+        year=2009,
+        db=db,
+    )
+    (directory / OTHER_NETWORK).mkdir()
+    build(
+        directory / OTHER_NETWORK,
+        firm_rows(["a", "b", "c"], country="USA"),
+        [("a", "k1"), ("b", "k1"), ("c", "k1")],
+        [("a", "b", 7.0), ("b", "c", 9.0), ("c", "a", 4.0)],
+        network=OTHER_NETWORK,
         year=2009,
         db=db,
     )

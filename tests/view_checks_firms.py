@@ -52,7 +52,11 @@ def _firm_schema(ctx: Ctx) -> None:
         with open(row.path, "rb") as f:
             assert hashlib.sha256(f.read()).hexdigest() == row.sha256, row.kind
     assert inp["rows"].tolist() == [len(FIRMS["firm"]), len(FIRM_MEMBERS), len(FIRM_LINKS)]
-    tx = ctx.sql("SELECT sum(value) AS v, count(*) AS n FROM firms.transactions")
+    tx = ctx.sql(
+        "SELECT sum(value) AS v, count(*) AS n FROM firms.transactions JOIN firms.networks "
+        "USING (network_id) WHERE network = ?",
+        FIRM_NETWORK,
+    )
     close([tx["v"].iloc[0]], [sum(v for _, _, v in FIRM_LINKS)], "transactions")
 
 

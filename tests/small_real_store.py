@@ -77,10 +77,10 @@ SCENARIOS = {
 # a firm network (gvc firms ingest + run), 2009: two clusters sharing a university
 FIRM_NETWORK = "small_net"
 FIRMS = {
-    "firm": ["a", "b", "c", "d", "u", "g"],
-    "country": ["DEU", "DEU", "USA", "DEU", "DEU", "DEU"],
-    "type": ["firm", "firm", "firm", "state_corporation", "university", "public_body"],
-    "sales": [100.0, 60.0, 40.0, 80.0, 5.0, 1.0],
+    "firm": ["a", "b", "c", "d", "u", "g", "h"],
+    "country": ["DEU", "DEU", "USA", "DEU", "DEU", "DEU", "USA"],
+    "type": ["firm", "firm", "firm", "state_corporation", "university", "public_body", "investor"],
+    "sales": [100.0, 60.0, 40.0, 80.0, 5.0, 1.0, 3.0],
 }
 FIRM_MEMBERS = [
     ("a", "k1"),
@@ -90,6 +90,7 @@ FIRM_MEMBERS = [
     ("c", "k2"),
     ("d", "k2"),
     ("u", "k2"),
+    ("h", "k2"),  # no links at all
 ]
 FIRM_LINKS = [
     ("a", "b", 30.0),

@@ -118,11 +118,11 @@ def _firm_registry(ctx: Ctx) -> None:
         close(got["share"], share, "share")
         assert got["passes"].tolist() == want["passes"].tolist(), threshold
         assert got["has_sales"].tolist() == (want["total"] > 0).tolist()
-    # a member without sales (g: one link of value 0) has an undefined share: NULL, not NaN
+    # members without sales (g: one link of value 0; h: none) have an undefined share: NULL
     got = ctx.sql(
         "SELECT firm, share IS NULL AS undefined FROM firm_registry(?, 2009, 0.2)", FIRM_NETWORK
     )
-    assert sorted(got[got["undefined"]]["firm"]) == ["g"]
+    assert sorted(got[got["undefined"]]["firm"]) == ["g", "h"]
 
 
 def clusters_expected() -> dict[str, dict[str, float]]:

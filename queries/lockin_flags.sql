@@ -12,7 +12,8 @@
 -- column thresholds: JSON object of the thresholds (absolute values after percentiles)
 -- column computed_at: when the flags were computed (UTC); the rules are in lockin_rules at the same time
 CREATE OR REPLACE VIEW lockin_flags AS
-SELECT f.dataset, f.year, n.country, n.sector, f.cluster, f.flag, f.flagged, f.score,
+SELECT f.dataset, f.year, n.country, n.sector, f.cluster, f.flag, f.flagged,
+    nullif(f.score, 'NaN'::DOUBLE) AS score,  -- the writer stores "not evaluated" as NaN
     f.reasons, f.metrics, f.thresholds, f.computed_at
 FROM facts.lockin_flags f
 JOIN nodes n ON n.dataset = f.dataset AND n.node = f.node

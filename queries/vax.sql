@@ -20,5 +20,5 @@ WITH v AS (
 SELECT coalesce(v.dataset, g.dataset) AS dataset, coalesce(v.year, g.year) AS year,
        coalesce(v.exporter, g.exporter) AS exporter, coalesce(v.importer, g.importer) AS importer,
        coalesce(v.vax, 0) AS vax, coalesce(g.gross_exports, 0) AS gross_exports,
-       v.vax / nullif(g.gross_exports, 0) AS vax_ratio
+       coalesce(v.vax, 0) / nullif(g.gross_exports, 0) AS vax_ratio
 FROM v FULL JOIN g USING (dataset, year, exporter, importer)

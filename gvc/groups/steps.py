@@ -128,9 +128,15 @@ def _tiva_rows(res: dict, part: Any, names: np.ndarray, node_econ: np.ndarray) -
     n, U, N = part.n, part.U, part.N
     nodes = np.arange(n, dtype=np.int32)
     parts = []
+    from gvc.indicators.participation import COUNTRY_PAIR, COUNTRY_SECTOR
+
     by_shape: dict[tuple[int, ...], dict[str, np.ndarray]] = {}
+    # by name where shapes coincide: (U, N) is (U, U) when U == N, (n, U) is (U, U) when N == 1
+    pair = {k: res[k] for k in COUNTRY_PAIR if k in res}
+    csec = {k: res[k] for k in COUNTRY_SECTOR if k in res}
     for k, v in res.items():
-        by_shape.setdefault(np.shape(v), {})[k] = v
+        if k not in pair and k not in csec:
+            by_shape.setdefault(np.shape(v), {})[k] = v
     if (n,) in by_shape:
         tab = _long(by_shape[(n,)], [("node", nodes)], "indicator", keep_zeros=True)
         econ = node_econ[tab.column("node").to_numpy()]
@@ -139,13 +145,11 @@ def _tiva_rows(res: dict, part: Any, names: np.ndarray, node_econ: np.ndarray) -
         tab = _long(by_shape[(n, U)], [("node", nodes), ("partner", names)], "indicator")
         econ = node_econ[tab.column("node").to_numpy()]
         parts.append(tab.append_column("economy", pa.array(econ.astype(str), pa.string())))
-    if (U, N) in by_shape and (U, N) != (U, U):
+    if csec:
         sec = np.arange(N, dtype=np.int32)
-        parts.append(
-            _long(by_shape[(U, N)], [("economy", names), ("sector_pos", sec)], "indicator")
-        )
-    if (U, U) in by_shape:
-        parts.append(_long(by_shape[(U, U)], [("economy", names), ("partner", names)], "indicator"))
+        parts.append(_long(csec, [("economy", names), ("sector_pos", sec)], "indicator"))
+    if pair:
+        parts.append(_long(pair, [("economy", names), ("partner", names)], "indicator"))
     return pa.concat_tables(parts, promote_options="permissive")
 
 
@@ -224,9 +228,7 @@ def group_steps(
 
     out = []
     if name == "groups":
-        out = [
-            group_step(g, d["groups"], present_only=True) for g, d in given.items() if usable(d)
-        ]
+        out = [group_step(g, d["groups"], present_only=True) for g, d in given.items() if usable(d)]
         if con is not None and dataset is not None:
             out += [
                 group_step(g, get_grouping(con, dataset, g))

@@ -20,8 +20,8 @@ def long_by_term(
     """Stack arrays of equal shape into ``(key_1, ..., key_k, term, value)`` rows.
 
     ``key_names`` names the array axes (e.g. ``("export_node", "importer_pos")`` for (n, G)
-    arrays). Zero cells are dropped unless ``keep_zeros``; NaN cells are kept (they mean
-    "undefined", e.g. a share with a zero denominator). ``constants`` become extra string
+    arrays). Zero cells are dropped unless ``keep_zeros``; NaN cells are kept as NULL (they
+    mean "undefined", e.g. a share with a zero denominator). ``constants`` become extra string
     columns placed before ``term`` (e.g. approach and perspective).
     """
     names = list(terms)
@@ -49,5 +49,6 @@ def long_by_term(
     for cname, cval in (constants or {}).items():
         cols[cname] = _dict_column(np.zeros(n_rows, dtype=np.int32), [cval])
     cols[term_name] = _dict_column(np.concatenate(codes), names)
-    cols["value"] = pa.array(np.concatenate(values))
+    # NaN ("undefined") is written as NULL, so SQL's count() and IS NULL filters see it
+    cols["value"] = pa.array(np.concatenate(values), from_pandas=True)
     return pa.table(cols)

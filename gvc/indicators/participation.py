@@ -5,7 +5,8 @@ Public views (``queries/``):
 * ``tiva(dataset, year, country, sector, partner, indicator, value)``: OECD TiVA indicators by
   exporting (or origin) node, with ``partner`` for the indicators that have one (FD_VA,
   FFD_DVA, IMGR_DVA) and NULL otherwise (:func:`gvc.kernels.tiva.tiva_indicators`).
-* ``tiva_country_pairs(dataset, year, country, partner, indicator, value)``: BALVAFD.
+* ``tiva_country_pairs(dataset, year, country, partner_or_sector, indicator, value)``:
+  BALVAFD by partner country, DFD_FVA by source industry.
 * ``gvc_participation(dataset, year, country, sector, measure, value)``: WWYZ (2017a)
   production-based participation, Koopman et al. (2010) participation and position, WWYZ
   (2017b) production length and position, Antras et al. (2012) upstreamness and Fally (2012)
@@ -47,6 +48,12 @@ FACTS_DDL = {
 }
 
 
+COUNTRY_PAIR = ("BALVAFD",)
+"""TiVA indicators by (country, partner country): ``facts.tiva_country_pair``."""
+COUNTRY_SECTOR = ("DFD_FVA",)
+"""TiVA indicators by (country, source industry): ``facts.tiva_country_sector``."""
+
+
 def _by_shape(res: dict[str, np.ndarray], shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float64) for k, v in res.items() if np.shape(v) == shape}
 
@@ -55,10 +62,11 @@ def compute_tiva(d: Derived) -> dict[str, pa.Table]:
     """OECD TiVA core indicators from the shared inverse."""
     t = d.table
     res = tiva_indicators(t.Z, d.Y, t.x, t.va, t.G, t.N, B=d.B)
+    # by name, not by shape: (G, N) is (G, G) when G == N, and (n, G) is (G, G) when N == 1
+    pair = {k: np.asarray(res[k], dtype=np.float64) for k in COUNTRY_PAIR}
+    csec = {k: np.asarray(res[k], dtype=np.float64) for k in COUNTRY_SECTOR}
     node = _by_shape(res, (t.n,))
-    partner = _by_shape(res, (t.n, t.G))
-    pair = {k: v for k, v in _by_shape(res, (t.G, t.G)).items() if k not in partner}
-    csec = {k: v for k, v in _by_shape(res, (t.G, t.N)).items() if k not in pair}
+    partner = {k: v for k, v in _by_shape(res, (t.n, t.G)).items() if k not in pair}
     out = {
         "tiva_node": long_by_term(node, ("node",), "indicator", keep_zeros=True),
         "tiva_node_partner": long_by_term(partner, ("node", "partner_pos"), "indicator"),
@@ -80,10 +88,11 @@ def compute_participation(d: Derived) -> dict[str, pa.Table]:
     pl = production_length(t.Z, d.Y, t.x, t.va, t.G, t.N, B=d.B)
     for prefix, res in (("", w), ("koopman_", k), ("", pl)):
         for name, arr in res.items():
-            if np.shape(arr) == (t.n,):
-                node[prefix + name] = arr
-            elif np.shape(arr) == (t.G,):
+            # by name: a (G,) country array is (n,) too when N == 1
+            if name.endswith("_country"):
                 country[prefix + name.removesuffix("_country")] = arr
+            elif np.shape(arr) == (t.n,):
+                node[prefix + name] = arr
     node["upstreamness"] = upstreamness(d.A, t.x, B=d.B)
     node["downstreamness"] = downstreamness(d.A, B=d.B)
     return {

@@ -290,6 +290,12 @@ def decompose(
             raise InputError(f"dataset {dataset!r} is not in the store; run 'gvc ingest' first")
         if exporter not in known:
             raise InputError(f"exporter {exporter!r} is not a country of {dataset!r}")
+        if importer is not None and importer not in known:
+            raise InputError(f"--importer {importer!r} is not a country of {dataset!r}")
+        if year is not None:
+            from gvc.lockin.store import check_year
+
+            check_year(con, dataset, year)
         # compute the years whose result is missing or stale (fresh ones are skipped)
         _run.run(con, dataset, year, (_DECOMP_STEP[method],))
         where = ["dataset = ?", "exporter = ?"]

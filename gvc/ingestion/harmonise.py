@@ -198,7 +198,8 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
             detail += f" ({missing} country-sectors without a value)"
         steps.append({"step": "output", "detail": detail, "cells_changed": 0})
     else:
-        x = Z.sum(axis=1) + Yd.sum(axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: validate names the cell
+            x = Z.sum(axis=1) + Yd.sum(axis=1)
         steps.append(
             {
                 "step": "output",
@@ -218,7 +219,8 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
         va = items[raw.va_item].copy()
         detail = f"row: inputs item {raw.va_item!r}"
     else:
-        va = x - Z.sum(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            va = x - Z.sum(axis=0)
         detail = "residual: x - column sums of Z (as Stata icio, R icio and decompr)"
     steps.append(
         {
@@ -260,6 +262,7 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
             "harmonisation": steps,
             "reader_notes": list(raw.notes),
             "va_residual": not use_row,
+            "x_from_row_sums": not (raw.output_item is not None and raw.output_item in items),
         },
     )
     return table, steps

@@ -428,3 +428,26 @@ def test_zero_output_country_is_kept_with_a_warning(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 0, err
     assert any("BBB" in ln and "zero output in every sector" in ln for ln in err.splitlines())
+
+
+def test_cleanup_does_not_mask_the_first_error():
+    """After a fatal write error (a full disk) DuckDB refuses ROLLBACK and unregister too;
+    the error the user sees must be the first one ("No space left on device")."""
+    from gvc.store import transaction, unregister_quietly
+
+    class Broken:
+        def execute(self, sql, *args):
+            if sql == "ROLLBACK":
+                raise duckdb.FatalException("database has been invalidated")
+            return self
+
+        def unregister(self, name):
+            raise duckdb.ConnectionException("connection already closed")
+
+    con = Broken()
+    with pytest.raises(OSError, match="No space left on device"):
+        with transaction(con):  # type: ignore[arg-type]
+            try:
+                raise OSError(28, "No space left on device")
+            finally:
+                unregister_quietly(con, "_gvc_rows")  # type: ignore[arg-type]

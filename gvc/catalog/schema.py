@@ -174,6 +174,9 @@ def setup(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
         register_queries(con)
         for col, text in _COMMENTS.items():
             run_sql(con, f"COMMENT ON COLUMN {col} IS '{text.replace(chr(39), chr(39) * 2)}'")
+        from gvc.catalog.comments import comment_columns
+
+        comment_columns(con)
 
 
 def _stored_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -290,6 +290,13 @@ def c_decompose_exporter(tmp):
     )
 
 
+def c_decompose_dataset(tmp):
+    return (
+        ["decompose", "--method", "kww", "--dataset", "nope", "--exporter", "AAA"],
+        ["'nope'", "not in the store"],
+    )
+
+
 def c_flags_year(tmp):
     return ["flags", "--dataset", "good", "--year", "1890"], ["--year 1890", "2000"]
 
@@ -330,6 +337,7 @@ CASES = [
     Case("decompose-unknown-importer", c_decompose_importer, 2),
     Case("decompose-year-not-stored", c_decompose_year, 3),
     Case("decompose-unknown-exporter", c_decompose_exporter, 2),
+    Case("decompose-unknown-dataset", c_decompose_dataset, 3),
     Case("flags-year-not-stored", c_flags_year, 3),
     Case("flags-unknown-dataset", c_flags_dataset, 3),
 ]

@@ -200,7 +200,8 @@ def _quote(text: str) -> str:
 
 
 def comment_columns(con: duckdb.DuckDBPyConnection) -> int:
-    """Comment every column of the store's tables and views that has none; returns how many.
+    """Comment every column of the store's tables and views that has none; returns how many
+    columns of stored tables (not views) it commented (the caller checkpoints then).
 
     Run after the schema and the views exist (:func:`gvc.catalog.schema.setup`): the view
     comments are one of its sources.
@@ -239,5 +240,5 @@ def comment_columns(con: duckdb.DuckDBPyConnection) -> int:
             continue
         target = f'{schema}.{table}."{col}"'
         run_sql(con, f"COMMENT ON COLUMN {target} IS {_quote(new)}", obj="comments")
-        done += 1
+        done += not is_view
     return done

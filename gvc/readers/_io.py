@@ -117,10 +117,11 @@ def _not_a_number(text: str) -> bool:
 
 
 def check_numeric_column(
-    path: Path, table: pa.Table, column: str, *, integer: bool = False
+    path: Path, table: pa.Table, column: str, *, integer: bool = False, nulls_ok: bool = False
 ) -> None:
-    """Refuse a text value, a decimal comma or an empty cell in a number column, naming the
-    line (CSV) or the row (parquet). ``integer`` columns (``year``) must hold whole numbers."""
+    """Refuse a text value, a decimal comma or (unless ``nulls_ok``) an empty cell in a number
+    column, naming the line (CSV) or the row (parquet). ``integer`` columns (``year``) must
+    hold whole numbers."""
     if column not in table.column_names:
         return
     col = table.column(column)
@@ -155,7 +156,7 @@ def check_numeric_column(
                     f"{path}: {where(k, line)}, column {column}: value {text!r} is not {kind}{hint}"
                 )
     nulls = col.null_count if not pa.types.is_null(typ) else len(col)
-    if nulls and len(col):
+    if nulls and len(col) and not nulls_ok:
         k = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
         line = (
             first_bad_line(path, column, lambda t: t in ("", "NA", "NaN", "nan", "null"))

@@ -71,16 +71,21 @@ def _columns(path: Path) -> list[str]:
 
 
 def _read_any(
-    path: Path, string_cols: tuple[str, ...] = (), numbers: tuple[str, ...] = ()
+    path: Path,
+    string_cols: tuple[str, ...] = (),
+    numbers: tuple[str, ...] = (),
+    gaps_ok: bool = False,
 ) -> pa.Table:
     """Read a parquet/CSV file; ``numbers`` columns must hold numbers (``year`` whole ones):
-    a text value, a decimal comma or an empty cell is named by its line or row."""
+    a text value, a decimal comma or an empty cell is named by its line or row. With
+    ``gaps_ok`` empty value cells pass (output and inputs files: a node without a value is
+    reported by validation, by its label)."""
     if path.suffix.lower() == ".parquet":
         t = read_parquet(path)
     else:
         t = read_csv(path, column_types={c: pa.string() for c in string_cols})
     for c in numbers:
-        check_numeric_column(path, t, c, integer=c == "year")
+        check_numeric_column(path, t, c, integer=c == "year", nulls_ok=gaps_ok and c != "year")
     return t
 
 
@@ -183,7 +188,10 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
     inputs = []
     if output_file is not None:
         o = _read_any(
-            output_file, string_cols=("country", "sector"), numbers=("year", "output")
+            output_file,
+            string_cols=("country", "sector"),
+            numbers=("year", "output"),
+            gaps_ok=True,
         ).to_pandas()
         o = o.rename(columns={"output": "value"})
         o["item"] = "output"
@@ -192,7 +200,10 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
     for f in input_files:
         inputs.append(
             _read_any(
-                f, string_cols=("country", "sector", "item"), numbers=("year", "value")
+                f,
+                string_cols=("country", "sector", "item"),
+                numbers=("year", "value"),
+                gaps_ok=True,
             ).to_pandas()
         )
         notes.append(f"rows below the block from {f.name}")

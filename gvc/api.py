@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from gvc.catalog import open_store
-from gvc.errors import AuditError, InputError
+from gvc.errors import AuditError, InputError, SchemaError
 from gvc.indicators import run as _run
 from gvc.indicators.registry import DEFAULT_STEPS  # noqa: F401 (re-exported)
 from gvc.ingestion.load import load_table
@@ -263,7 +263,10 @@ def decompose(
     Raises
     ------
     InputError
-        unknown method or exporter.
+        unknown method, exporter or importer.
+    SchemaError
+        the dataset, or the ``year`` asked for, is not in the store (checked before any
+        computation).
     """
     if method not in _DECOMP_STEP:
         raise InputError(f"unknown method {method!r}; choose kww, wwz or bm")
@@ -287,9 +290,15 @@ def decompose(
             ).fetchall()
         }
         if not known:
-            raise InputError(f"dataset {dataset!r} is not in the store; run 'gvc ingest' first")
+            raise SchemaError(f"dataset {dataset!r} is not in the store; run 'gvc ingest' first")
         if exporter not in known:
             raise InputError(f"exporter {exporter!r} is not a country of {dataset!r}")
+        if importer is not None and importer not in known:
+            raise InputError(f"--importer {importer!r} is not a country of {dataset!r}")
+        if year is not None:
+            from gvc.lockin.store import check_year
+
+            check_year(con, dataset, year)
         # compute the years whose result is missing or stale (fresh ones are skipped)
         _run.run(con, dataset, year, (_DECOMP_STEP[method],))
         where = ["dataset = ?", "exporter = ?"]

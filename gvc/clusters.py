@@ -144,7 +144,7 @@ def store_clusters(
     InputError
         a member that is not a node of ``dataset`` (the table is unchanged).
     """
-    from gvc.store import run_sql, transaction
+    from gvc.store import run_sql, transaction, unregister_quietly
 
     nodes = {
         (c, s)
@@ -183,7 +183,7 @@ def store_clusters(
                 obj="clusters",
             )
         finally:
-            con.unregister("_gvc_clusters")
+            unregister_quietly(con, "_gvc_clusters")
     log.info("%s: stored %d clusters (%d members)", dataset, len(clusters), data.num_rows)
     return data.num_rows
 

@@ -45,9 +45,17 @@ class QueryError(GVCError):
 
 
 class NumericalError(GVCError):
-    """A computation is impossible or meaningless: singular (I - A), non-productive table."""
+    """A computation is impossible or meaningless: singular (I - A), non-productive table.
+
+    ``node`` is the position of the node to blame where the kernel can tell (the indicator
+    layer turns it into the country/sector label).
+    """
 
     exit_code = 5
+
+    def __init__(self, message: str, node: int | None = None):
+        self.node = node
+        super().__init__(message)
 
 
 class AuditError(GVCError):

@@ -122,11 +122,30 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield con
     except BaseException:
         _IN_TX.discard(key)
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error as exc:
+            # after a fatal error (a full disk) DuckDB refuses the ROLLBACK too: the first
+            # error is the one to report, and the store keeps its last committed state
+            log.debug("ROLLBACK failed after an error: %s", exc)
         raise
     else:
         _IN_TX.discard(key)
-        con.execute("COMMIT")
+        try:
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            raise QueryError(
+                f"COMMIT failed, nothing was written: {str(exc).splitlines()[0]}", obj="COMMIT"
+            ) from exc
+
+
+def unregister_quietly(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered Arrow view, ignoring a connection already broken by an earlier error
+    (a full disk): a failing clean-up must not hide the error that caused it."""
+    try:
+        con.unregister(name)
+    except duckdb.Error as exc:
+        log.debug("unregister %s failed: %s", name, exc)
 
 
 def list_tables(

@@ -254,7 +254,7 @@ def test_leftover_temporaries_are_removed_and_never_read(base, tmp_path):
     assert summary.done == [] and not junk.exists() and not (root / ".trash-cafe").exists()
 
 
-def test_corrupt_year_fails_alone(tmp_path):
+def test_corrupt_year_fails_alone(tmp_path, capsys, caplog):
     d = tmp_path / "w"
     data = copy_years(d / "data", YEARS)
     f = data / "wiot_2003.parquet"
@@ -262,6 +262,11 @@ def test_corrupt_year_fails_alone(tmp_path):
     write_pipeline(d / "pipeline.toml", "data")
     code = cli_main(["pipeline", "run", str(d / "pipeline.toml")])
     assert code == InputError.exit_code
+    # the unit's error reaches the terminal once (its event line), not also as a log warning;
+    # the summary table on stdout holds it as the report
+    err = capsys.readouterr().err
+    assert sum("wiot_2003.parquet" in ln for ln in err.splitlines()) == 1, err
+    assert not [r for r in caplog.records if r.levelname == "WARNING" and "2003" in r.message]
     con = duckdb.connect(str(d / "store.duckdb"), read_only=True)
     years = [r[0] for r in con.execute("SELECT year FROM tables ORDER BY 1").fetchall()]
     runs = con.execute("SELECT year, status, error FROM pipeline_runs ORDER BY year").fetchall()

@@ -176,7 +176,7 @@ def test_oecd_d_prefixed_labels(tmp_path):
 def test_oecd_year_rules(tmp_path):
     p = tmp_path / "icio.csv"
     shutil.copy(OECD / "ICIO2023_2019.csv", p)
-    with pytest.raises(InputError, match="pass year=") as e:
+    with pytest.raises(InputError, match="pass --year") as e:
         read(p)
     one_line_error(e)
     assert read(p, year=2019)[0].year == 2019

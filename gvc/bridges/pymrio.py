@@ -175,7 +175,7 @@ def read_iosystem(
     name = str(getattr(io, "name", None) or "IOSystem")
     y = year if year is not None else getattr(io, "year", None)
     if y is None:
-        raise InputError(f"pymrio system {name}: it has no year; pass year=")
+        raise InputError(f"pymrio system {name}: it has no year; pass --year")
     try:
         y = int(y)
     except (TypeError, ValueError) as exc:

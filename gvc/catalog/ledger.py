@@ -47,7 +47,7 @@ import duckdb
 import pyarrow as pa
 
 from gvc.errors import SchemaError
-from gvc.store import fetch_one, run_sql, transaction
+from gvc.store import fetch_one, run_sql, transaction, unregister_quietly
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +325,7 @@ def _insert(
         run_sql(con, sql, params, obj=f"{schema}.{name}")
     finally:
         if isinstance(data, pa.Table):
-            con.unregister("_gvc_rows")
+            unregister_quietly(con, "_gvc_rows")
     if isinstance(data, pa.Table):
         return data.num_rows
     row = fetch_one(con, "SELECT count(*) FROM read_parquet(?)", [str(data)])

@@ -174,6 +174,14 @@ def setup(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
         register_queries(con)
         for col, text in _COMMENTS.items():
             run_sql(con, f"COMMENT ON COLUMN {col} IS '{text.replace(chr(39), chr(39) * 2)}'")
+        from gvc.catalog.comments import comment_columns
+
+        tables_commented = comment_columns(con)
+    if tables_commented:
+        # a comment on a stored table is an ALTER in the WAL; replaying it after a crash
+        # rebinds the table's CHECK constraints (isfinite in firms.transactions), which DuckDB
+        # 2.0 fails to do offline: write it into the store file now (once: comments persist)
+        con.execute("CHECKPOINT")
 
 
 def _stored_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from gvc.catalog import ledger
 from gvc.errors import InputError
-from gvc.store import fetch_one, run_sql, transaction
+from gvc.store import fetch_one, run_sql, transaction, unregister_quietly
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def ensure_dimensions(
             run_sql(con, f"INSERT INTO nodes {sql}", [dataset, *params], obj="nodes")
     finally:
         if registered:
-            con.unregister("_gvc_dim")
+            unregister_quietly(con, "_gvc_dim")
 
 
 def delete_table(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> None:

@@ -47,6 +47,7 @@ from gvc.firms.network import TYPES, NetworkArrays
 from gvc.kernels import firm_composition as fc
 from gvc.kernels import firm_network as fn
 from gvc.kernels import firm_territory as ft
+from gvc.store import unregister_quietly
 
 COLUMNS: tuple[str, ...] = (
     "year",
@@ -364,7 +365,7 @@ def diagnostics_table(
             "GROUP BY grp"
         ).fetchnumpy()
     finally:
-        con.unregister("_gvc_core")
+        unregister_quietly(con, "_gvc_core")
     core = np.full(a.n_groups, None, dtype=object)
     core[np.asarray(agg["grp"], dtype=np.int64)] = np.asarray(agg["labels"], dtype=object)
     cols["core_industries"] = core

@@ -34,7 +34,7 @@ import pyarrow as pa
 from gvc.errors import SchemaError
 from gvc.firms.network import NetworkArrays, column_array
 from gvc.kernels.firm_network import unique
-from gvc.store import run_sql
+from gvc.store import run_sql, unregister_quietly
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def inherited_measures(
     try:
         res = run_sql(con, sql, params, obj="firm embeddedness").fetchnumpy()
     finally:
-        con.unregister("_gvc_combos")
+        unregister_quietly(con, "_gvc_combos")
 
     # firm-year arrays: the value of the firm's (country, industry) pair in its table year
     nk = a.n_keys

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from gvc.kernels.geo import EARTH_RADIUS_KM
-from gvc.store import run_sql
+from gvc.store import run_sql, unregister_quietly
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ def plot_clusters(
             [network, year],
         ).df()
     finally:
-        con.unregister("_gvc_plot")
+        unregister_quietly(con, "_gvc_plot")
         try:
-            con.unregister("_gvc_plot_members")
+            unregister_quietly(con, "_gvc_plot_members")
         except duckdb.Error:
             pass
     paths = []

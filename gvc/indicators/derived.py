@@ -6,6 +6,7 @@ from functools import cached_property
 
 import numpy as np
 
+from gvc.errors import NumericalError
 from gvc.kernels import blocks, leontief
 from gvc.table import IOTable
 
@@ -27,13 +28,34 @@ class Derived:
     @cached_property
     def B(self) -> np.ndarray:
         """Global Leontief inverse ``(I - A)^-1`` (one LU per table)."""
-        return leontief.leontief_inverse(self.A)
+        try:
+            return leontief.leontief_inverse(self.A)
+        except NumericalError as exc:
+            raise self._labelled(exc) from exc
 
     @cached_property
     def L(self) -> np.ndarray:
         """(G, N, N) local Leontief inverses of the domestic blocks."""
         t = self.table
-        return leontief.local_inverses(self.A, t.G, t.N)
+        try:
+            return leontief.local_inverses(self.A, t.G, t.N)
+        except np.linalg.LinAlgError as exc:
+            node = leontief.singular_node(self.A)
+            raise self._labelled(
+                NumericalError(f"a domestic block I - A^ss is singular ({exc})", node=node)
+            ) from exc
+
+    def _labelled(self, exc: NumericalError) -> NumericalError:
+        """The error with the node position replaced by its country/sector label."""
+        t = self.table
+        src = t.meta.get("source")
+        msg = str(exc)
+        if exc.node is not None:
+            label = f"{t.countries[exc.node // t.N]}/{t.sectors[exc.node % t.N]}"
+            msg = msg.replace(f"node {exc.node} ", f"{label} ").replace(f"node={exc.node}", label)
+            if label not in msg:
+                msg += f" (at {label})"
+        return NumericalError(f"{src}: {msg}" if src else msg, node=exc.node)
 
     @cached_property
     def wwz(self) -> dict[str, np.ndarray]:

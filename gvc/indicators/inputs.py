@@ -19,7 +19,9 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
     SchemaError
         the store holds no such table.
     """
-    row = fetch_one(con, "SELECT 1 FROM tables WHERE dataset = ? AND year = ?", [dataset, year])
+    row = fetch_one(
+        con, "SELECT source FROM tables WHERE dataset = ? AND year = ?", [dataset, year]
+    )
     if row is None:
         have = run_sql(con, "SELECT DISTINCT dataset FROM tables ORDER BY 1").fetchall()
         raise SchemaError(
@@ -56,7 +58,10 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
             "facts.node_values",
         ),
     }
-    return table_from_facts(countries, sectors, fds, facts)
+    table = table_from_facts(countries, sectors, fds, facts)
+    # for messages: a numerical error names the stored table and the file it came from
+    table.meta.update({"source": f"{dataset} {year} (from {row[0]})", "year": year})
+    return table
 
 
 def table_from_facts(

@@ -33,7 +33,11 @@ returned as a provenance record ``{"step", "detail", "cells_changed", ...}``. St
 6. ``balance`` (:func:`rebalance_rows`, applied after validation so that a table out of
    balance beyond tolerance is still rejected): ``rows`` (default) sets ``x := Z 1 + Y 1`` when
    the file's output differs from the row sums within tolerance (integer rounding in WIOD
-   2013: largest gap 113 USD million), and recomputes a residual value added with it, so that
+   2013: largest gap 113 USD million). The tolerance is relative to the table's scale:
+   ``0.001 max(x_i, 1)`` plus, for whole-number tables, the rounding bound of a row,
+   ``min(200, 0.5 (n + G F + 1))`` units of the published table (0.5 per published cell; see
+   :mod:`gvc.ingestion.validate`), so a small table off by 20 % is refused, not rebalanced. It
+   recomputes a residual value added with it, so that
    ``B Y 1 = x`` and every accounting identity holds exactly (pymrio does the same: it always
    computes ``x`` from ``Z`` and ``Y``); ``none`` keeps the file's output (decompr's choice).
 
@@ -198,7 +202,8 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
             detail += f" ({missing} country-sectors without a value)"
         steps.append({"step": "output", "detail": detail, "cells_changed": 0})
     else:
-        x = Z.sum(axis=1) + Yd.sum(axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: validate names the cell
+            x = Z.sum(axis=1) + Yd.sum(axis=1)
         steps.append(
             {
                 "step": "output",
@@ -218,7 +223,8 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
         va = items[raw.va_item].copy()
         detail = f"row: inputs item {raw.va_item!r}"
     else:
-        va = x - Z.sum(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            va = x - Z.sum(axis=0)
         detail = "residual: x - column sums of Z (as Stata icio, R icio and decompr)"
     steps.append(
         {
@@ -260,6 +266,7 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
             "harmonisation": steps,
             "reader_notes": list(raw.notes),
             "va_residual": not use_row,
+            "x_from_row_sums": not (raw.output_item is not None and raw.output_item in items),
         },
     )
     return table, steps

@@ -119,7 +119,7 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
     eye = np.eye(n, order="F")
     (gesv,) = sla.get_lapack_funcs(("gesv",), (Mt,))
     lu, _piv, X, info = gesv(Mt, eye, overwrite_a=True, overwrite_b=True)
-    _check_pivots(np.diag(lu), scale, info)
+    _check_pivots(np.diag(lu), scale, info, A)
     B = X.T
     if check:
         check_productive(B)
@@ -152,7 +152,7 @@ def leontief_lu(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
     except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - lapack edge
         raise NumericalError(f"LU factorisation of I - A failed: {exc}") from exc
-    _check_pivots(np.diag(lu), scale, 0)
+    _check_pivots(np.diag(lu), scale, 0, A)
     return lu, piv
 
 
@@ -166,16 +166,35 @@ def _identity_minus(A: np.ndarray) -> np.ndarray:
     return M
 
 
-def _check_pivots(diag: np.ndarray, scale: float, info: int) -> None:
+def _check_pivots(diag: np.ndarray, scale: float, info: int, A: np.ndarray) -> None:
     n = diag.size
     bad = np.flatnonzero(np.abs(diag) <= scale * n * np.finfo(float).eps)
     if info > 0 and bad.size == 0:
         bad = np.array([info - 1])
     if bad.size:
+        node = singular_node(A)
         raise NumericalError(
-            f"I - A is singular (zero pivot at position {int(bad[0])}; "
-            f"{bad.size} of {n} pivots vanish): a sector uses its own whole output"
+            f"I - A is singular ({bad.size} of {n} pivots vanish): "
+            + (
+                f"node {node} uses inputs worth its whole output (column sum of A "
+                f"{float(np.asarray(A)[:, node].sum()):.6g})"
+                if node is not None
+                else "a group of sectors uses its own whole output"
+            ),
+            node=node,
         )
+
+
+def singular_node(A: np.ndarray) -> int | None:
+    """The first node whose intermediate inputs are worth at least its whole output.
+
+    A non-negative ``A`` whose every column sums to less than 1 has a non-singular ``I - A``
+    (Miller & Blair 2009, sec. 2.9: the column-sum condition); a singular one therefore has a
+    column summing to 1 or more, which names the sector (and country) to look at.
+    """
+    A = np.asarray(A, dtype=np.float64)
+    cols = np.flatnonzero(A.sum(axis=0) >= 1.0 - 1e-9)
+    return int(cols[0]) if cols.size else None
 
 
 def check_productive(B: np.ndarray, tol: float = 1e-9) -> None:

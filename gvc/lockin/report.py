@@ -60,7 +60,7 @@ def embeddedness_report(
     from gvc.catalog import open_store
 
     with open_store(db) as con:
-        check_dataset(con, dataset, country)
+        check_dataset(con, dataset, country, year)
         computed = ensure_embeddedness(con, dataset, year, progress=progress)
         if year is None:
             year = latest_year(con, dataset)
@@ -144,7 +144,7 @@ def flags_report(
     from gvc.catalog import open_store
 
     with open_store(db) as con:
-        check_dataset(con, dataset, country)
+        check_dataset(con, dataset, country, year)
         compute_flags(con, dataset, rules=rules, clusters=clusters, progress=progress)
         flagged = flagged_rows(con, dataset, country=country, year=year)
         changes = flag_changes(con, dataset, country)

@@ -33,9 +33,14 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 
-def check_dataset(con: duckdb.DuckDBPyConnection, dataset: str, country: str | None = None) -> None:
-    """Raise :class:`SchemaError` for a dataset without tables, :class:`InputError` for a
-    country that is not one of its countries."""
+def check_dataset(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    country: str | None = None,
+    year: int | None = None,
+) -> None:
+    """Raise :class:`SchemaError` for a dataset without tables or a year it does not hold,
+    :class:`InputError` for a country that is not one of its countries."""
     from gvc.store import run_sql
 
     years = run_sql(con, "SELECT count(*) FROM tables WHERE dataset = ?", [dataset]).fetchall()
@@ -51,6 +56,25 @@ def check_dataset(con: duckdb.DuckDBPyConnection, dataset: str, country: str | N
         ).fetchall()
         if not row:
             raise InputError(f"country {country!r} is not a country of dataset {dataset!r}")
+    if year is not None:
+        check_year(con, dataset, year)
+
+
+def check_year(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> None:
+    """Raise :class:`SchemaError`, listing the stored years, when ``dataset`` has no ``year``."""
+    from gvc.store import run_sql
+
+    years = [
+        int(r[0])
+        for r in run_sql(
+            con, "SELECT year FROM tables WHERE dataset = ? ORDER BY year", [dataset]
+        ).fetchall()
+    ]
+    if year not in years:
+        shown = ", ".join(map(str, years[:10])) + (" ..." if len(years) > 10 else "")
+        raise SchemaError(
+            f"--year {year}: dataset {dataset!r} holds no table for that year (years: {shown})"
+        )
 
 
 def ensure_embeddedness(

@@ -212,7 +212,7 @@ def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> No
         except GVCError as exc:
             msg = f"flags: {type(exc).__name__}: {' '.join(str(exc).split())}"
             summary.failed.append((dataset, 0, msg, exc.exit_code))
-            log.warning("%s flags failed: %s", dataset, msg)
+            log.info("%s flags failed: %s", dataset, msg)  # the event line reports it
             emit({"event": "flags_failed", "dataset": dataset, "error": msg})
             continue
         emit(
@@ -313,7 +313,7 @@ def _fail(con, run_id, executor, spec, error, code, res, summary, emit) -> None:
         res.started_at if res else None,
     )
     summary.failed.append((spec.dataset, spec.year, error, code))
-    log.warning("%s %s failed: %s", spec.dataset, spec.year, error)
+    log.info("%s %s failed: %s", spec.dataset, spec.year, error)  # the event line reports it
     emit(_unit_event("unit_failed", spec, error=error, exit_code=code))
 
 

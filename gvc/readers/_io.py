@@ -54,14 +54,120 @@ def read_parquet(path: Path, columns: list[str] | None = None, filters=None) -> 
         ) from exc
 
 
+def require_text(path: Path) -> None:
+    """Refuse a binary file before any of its bytes reach a message: a NUL byte, or more than
+    5 % control bytes, in the first 8 kB (text in any 8-bit encoding has neither)."""
+    with open(path, "rb") as fh:
+        head = np.frombuffer(fh.read(8192), dtype=np.uint8)
+    control = (head < 9) | ((head > 13) & (head < 32))
+    if head.size and ((head == 0).any() or control.mean() > 0.05):
+        at = int(np.flatnonzero(control)[0])
+        raise InputError(
+            f"{path}: not a text file (binary content at byte {at}): a zip, Excel or "
+            "parquet file under another suffix?"
+        )
+
+
+def separator_hint(header: list[str]) -> str:
+    """A hint when the header looks split on another separator than the comma."""
+    joined = ",".join(header)
+    for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if joined.count(sep) >= 2 and len(header) <= 2:
+            return (
+                f"; the header is separated by {name}, not commas: save the file as "
+                "comma-separated CSV (decimal point, not comma)"
+            )
+    return ""
+
+
 def csv_header(path: Path) -> list[str]:
     """The first line of a CSV file, split into fields."""
     require_file(path)
+    require_text(path)
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
         first = fh.readline()
     if not first.strip():
         raise InputError(f"{path}: line 1: empty header")
     return next(csv.reader([first]))
+
+
+def first_bad_line(path: Path, column: str, bad) -> int | None:
+    """Line number (1-based, header is line 1) of the first CSV row whose ``column`` field
+    satisfies ``bad(text)``; None when there is none. Only called on the error path."""
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        if column not in header:
+            return None
+        k = header.index(column)
+        for row in reader:
+            if len(row) > k and bad(row[k].strip()):
+                return reader.line_num
+            if len(row) <= k and bad(""):
+                return reader.line_num
+    return None
+
+
+def _not_a_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text not in ("NA", "NaN", "nan", "null")
+    return False
+
+
+def check_numeric_column(
+    path: Path, table: pa.Table, column: str, *, integer: bool = False, nulls_ok: bool = False
+) -> None:
+    """Refuse a text value, a decimal comma or (unless ``nulls_ok``) an empty cell in a number
+    column, naming the line (CSV) or the row (parquet). ``integer`` columns (``year``) must
+    hold whole numbers."""
+    if column not in table.column_names:
+        return
+    col = table.column(column)
+    typ = col.type
+    numeric = pa.types.is_integer(typ) or (not integer and pa.types.is_floating(typ))
+    is_csv = path.suffix.lower() != ".parquet"
+
+    def where(k: int | None, line: int | None) -> str:
+        if is_csv and line is not None:
+            return f"line {line}"
+        return f"row {k + 1}" if k is not None else "a row"
+
+    if not numeric and not pa.types.is_null(typ):
+        values = col.to_pylist()
+        for k, v in enumerate(values):
+            if v is None:
+                continue
+            text = str(v).strip()
+            if integer:
+                ok = re.fullmatch(r"[+-]?\d+(\.0*)?", text) is not None
+            else:
+                ok = not _not_a_number(text)
+            if not ok:
+                line = (
+                    first_bad_line(path, column, lambda t, text=text: t == text) if is_csv else None
+                )
+                hint = ""
+                if re.fullmatch(r"[+-]?\d+,\d+", text):
+                    hint = " (a decimal comma? write numbers with a decimal point)"
+                kind = "a whole number" if integer else "a number"
+                raise InputError(
+                    f"{path}: {where(k, line)}, column {column}: value {text!r} is not {kind}{hint}"
+                )
+    nulls = col.null_count if not pa.types.is_null(typ) else len(col)
+    if nulls and len(col) and not nulls_ok:
+        k = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
+        line = (
+            first_bad_line(path, column, lambda t: t in ("", "NA", "NaN", "nan", "null"))
+            if is_csv
+            else None
+        )
+        last = k == len(col) - 1
+        raise InputError(
+            f"{path}: {where(k, line)}, column {column}: empty value (NaN)"
+            + (" (file truncated?)" if last else "")
+        )
 
 
 def _first_ragged_line(path: Path) -> tuple[int, int, int] | None:

@@ -311,5 +311,5 @@ def _year(p: Path, title: list[str], year: int | None) -> int:
         raise InputError(f"{p}: year={year} but the workbook says {found}")
     y = int(year) if year is not None else found
     if y is None:
-        raise InputError(f"{p}: cannot tell the year from the title or the file name; pass year=")
+        raise InputError(f"{p}: cannot tell the year from the title or the file name; pass --year")
     return y

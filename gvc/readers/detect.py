@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gvc.errors import InputError
 from gvc.readers import FORMATS
-from gvc.readers._io import LONG_COLUMNS, csv_header, parquet_schema
+from gvc.readers._io import LONG_COLUMNS, csv_header, one_line, parquet_schema, separator_hint
 from gvc.readers.raw import RawTable
 
 _WIOD2016_MARK = {"IndustryCode", "Country", "RNr"}
@@ -76,7 +76,7 @@ def detect_format(path: str | os.PathLike) -> str:
         fmt = _container_format(names) or _container_format([p.name])
         if fmt is None:
             raise InputError(
-                f"{p}: unknown archive layout (no Eora26, EXIOBASE or GLORIA files); pass format="
+                f"{p}: unknown archive layout (no Eora26, EXIOBASE or GLORIA files); pass --format"
             )
         return fmt
     if suffix in (".xlsx", ".xlsm"):
@@ -91,7 +91,7 @@ def detect_format(path: str | os.PathLike) -> str:
         if header[0] == ROW_LABEL or is_flat(header):
             return "figaro"
     else:
-        raise InputError(f"{p}: cannot tell the format from suffix {p.suffix!r}; pass format=")
+        raise InputError(f"{p}: cannot tell the format from suffix {p.suffix!r}; pass --format")
     if set(LONG_COLUMNS) <= cols:
         return "long"
     if _WIOD2016_MARK <= cols:
@@ -102,9 +102,10 @@ def detect_format(path: str | os.PathLike) -> str:
             return "figaro"
         if any("_" in c and c.rsplit("_", 1)[-1] in FD_CODES for c in cols):
             return "oecd-icio"
-    shown = ", ".join(sorted(cols)[:6])
+    shown = ", ".join(one_line(c)[:40] for c in sorted(cols)[:6])
+    hint = separator_hint(header) if suffix != ".parquet" else ""
     raise InputError(
-        f"{p}: unknown layout (columns {shown}...): not long, WIOD 2016, OECD ICIO or FIGARO"
+        f"{p}: unknown layout (columns {shown}...): not long, WIOD 2016, OECD ICIO or FIGARO" + hint
     )
 
 

@@ -89,7 +89,7 @@ def read_eora26(path: str | Path, year: int | None = None) -> list[RawTable]:
     years = sorted({int(m.group(1)) for m, _ in found})
     if year is None:
         if len(years) > 1:
-            raise InputError(f"{p}: holds Eora26 years {years}; pass year=")
+            raise InputError(f"{p}: holds Eora26 years {years}; pass --year")
         y = years[0]
     elif int(year) in years:
         y = int(year)

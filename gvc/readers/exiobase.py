@@ -89,7 +89,7 @@ def read_exiobase3(path: str | Path, year: int | None = None) -> list[RawTable]:
         raise InputError(f"{p}: year={year} but the name says {name_year}")
     y = int(year) if year is not None else name_year
     if y is None:
-        raise InputError(f"{p}: cannot tell the year from the name (IOT_<year>_ixi); pass year=")
+        raise InputError(f"{p}: cannot tell the year from the name (IOT_<year>_ixi); pass --year")
     system = (m.group(2) if m else str(meta.get("system", ""))).lower() or None
     version = str(meta.get("version", "")).lstrip("v") or None
     edition = " ".join(v for v in (version, system) if v) or None

@@ -114,7 +114,7 @@ def _year(p: Path, year: int | None) -> int:
         raise InputError(f"{p}: year={year} but the file name says {name_year}")
     y = int(year) if year is not None else name_year
     if y is None:
-        raise InputError(f"{p}: cannot tell the year from the file name; pass year=")
+        raise InputError(f"{p}: cannot tell the year from the file name; pass --year")
     return y
 
 

@@ -97,7 +97,7 @@ def read_gloria(path: str | Path, year: int | None = None) -> list[RawTable]:
         raise InputError(f"{p}: not a GLORIA release folder nor a GLORIA_MRIOs archive")
     if year is None:
         if len(mrios) > 1:
-            raise InputError(f"{p}: holds GLORIA years {sorted(mrios)}; pass year=")
+            raise InputError(f"{p}: holds GLORIA years {sorted(mrios)}; pass --year")
         y = next(iter(mrios))
     elif int(year) in mrios:
         y = int(year)

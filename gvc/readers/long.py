@@ -39,10 +39,12 @@ import pyarrow.compute as pc
 from gvc.errors import InputError
 from gvc.readers._io import (
     LONG_COLUMNS,
+    check_numeric_column,
     csv_header,
     parquet_schema,
     read_csv,
     read_parquet,
+    separator_hint,
     year_from_name,
 )
 from gvc.readers.raw import RawTable
@@ -68,10 +70,23 @@ def _columns(path: Path) -> list[str]:
     return csv_header(path)
 
 
-def _read_any(path: Path, string_cols: tuple[str, ...] = ()) -> pa.Table:
+def _read_any(
+    path: Path,
+    string_cols: tuple[str, ...] = (),
+    numbers: tuple[str, ...] = (),
+    gaps_ok: bool = False,
+) -> pa.Table:
+    """Read a parquet/CSV file; ``numbers`` columns must hold numbers (``year`` whole ones):
+    a text value, a decimal comma or an empty cell is named by its line or row. With
+    ``gaps_ok`` empty value cells pass (output and inputs files: a node without a value is
+    reported by validation, by its label)."""
     if path.suffix.lower() == ".parquet":
-        return read_parquet(path)
-    return read_csv(path, column_types={c: pa.string() for c in string_cols})
+        t = read_parquet(path)
+    else:
+        t = read_csv(path, column_types={c: pa.string() for c in string_cols})
+    for c in numbers:
+        check_numeric_column(path, t, c, integer=c == "year", nulls_ok=gaps_ok and c != "year")
+    return t
 
 
 def _first_appearance(values) -> list[str]:
@@ -118,8 +133,11 @@ def read_long(path: str | Path, year: int | None = None) -> list[RawTable]:
     cols = _columns(p)
     missing = [c for c in LONG_COLUMNS if c not in cols]
     if missing:
-        raise InputError(f"{p}: not a long-format table: missing column(s) {', '.join(missing)}")
-    table = _read_any(p, string_cols=(*LONG_COLUMNS[:4], "unit"))
+        raise InputError(
+            f"{p}: not a long-format table: missing column(s) {', '.join(missing)}"
+            + separator_hint(cols)
+        )
+    table = _read_any(p, string_cols=(*LONG_COLUMNS[:4], "unit"), numbers=("year", "value"))
     return _split_years(p, [(p, table)], year, inputs=None, sectors=None, notes=[], unit=None)
 
 
@@ -169,16 +187,31 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
         notes.append(f"sector order from {sectors_file.name}")
     inputs = []
     if output_file is not None:
-        o = _read_any(output_file, string_cols=("country", "sector")).to_pandas()
+        o = _read_any(
+            output_file,
+            string_cols=("country", "sector"),
+            numbers=("year", "output"),
+            gaps_ok=True,
+        ).to_pandas()
         o = o.rename(columns={"output": "value"})
         o["item"] = "output"
         inputs.append(o)
         notes.append(f"gross output from {output_file.name} (item 'output')")
     for f in input_files:
-        inputs.append(_read_any(f, string_cols=("country", "sector", "item")).to_pandas())
+        inputs.append(
+            _read_any(
+                f,
+                string_cols=("country", "sector", "item"),
+                numbers=("year", "value"),
+                gaps_ok=True,
+            ).to_pandas()
+        )
         notes.append(f"rows below the block from {f.name}")
     inp = pd.concat(inputs, ignore_index=True) if inputs else None
-    tables = [(f, _read_any(f, string_cols=(*LONG_COLUMNS[:4], "unit"))) for f in cell_files]
+    tables = [
+        (f, _read_any(f, string_cols=(*LONG_COLUMNS[:4], "unit"), numbers=("year", "value")))
+        for f in cell_files
+    ]
     return _split_years(d, tables, year, inputs=inp, sectors=sectors, notes=notes, unit=unit)
 
 
@@ -235,7 +268,7 @@ def _split_years(
         else:
             named = year if year is not None else year_from_name(f.name)
             if named is None:
-                raise InputError(f"{f}: no year column and no year in the file name; pass year=")
+                raise InputError(f"{f}: no year column and no year in the file name; pass --year")
             if (u := _column_unit(f, t)) is not None:
                 units.setdefault(int(named), set()).add(u)
             by_year.setdefault(int(named), []).append(t.select(list(LONG_COLUMNS)))
@@ -345,6 +378,19 @@ def _raw(
             )
     sec = set(sectors)
     fds = [c for c in _first_appearance(cells["col_item"]) if c not in sec]
+    folded = {" ".join(k.split()).casefold(): k for k in sectors}
+    for f in fds:
+        twin = folded.get(" ".join(f.split()).casefold())
+        if twin is not None:
+            # a sector code typed with another case or blanks would become a final-demand
+            # category of its own and silently move intermediate use into final demand
+            at = cells.loc[cells["col_item"] == f].iloc[0]
+            raise InputError(
+                f"{source} ({y}): col_item {f!r} (row {at['row_country']}/{at['row_sector']}, "
+                f"col_country {at['col_country']}) is not a sector code but matches sector "
+                f"{twin!r} up to case or blanks: a mistyped code? Fix the file (final-demand "
+                "categories must differ from every sector code)"
+            )
     # the published order where the codes are known, else order of first appearance
     known = next((o for o in KNOWN_FD_ORDERS if set(fds) <= set(o)), None)
     if known is not None:

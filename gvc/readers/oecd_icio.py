@@ -108,7 +108,7 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
         raise InputError(f"{p}: year={year} but the file name says {name_year}")
     y = int(year) if year is not None else name_year
     if y is None:
-        raise InputError(f"{p}: cannot tell the year from the file name; pass year=")
+        raise InputError(f"{p}: cannot tell the year from the file name; pass --year")
 
     col_labels = [str(c) for c in header[1:]]
     _no_duplicates(p, np.asarray(col_labels), "column label", offset=2, kind="column")

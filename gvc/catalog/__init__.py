@@ -29,29 +29,30 @@ from gvc.store import connect as _connect
 
 
 def connect(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
+    path: str | os.PathLike | None = None, *, read_only: bool = False, wait: float | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Open the gvc store (creating the file and schema when writable).
 
     Raises
     ------
     LockError
-        another process holds the file for writing.
+        another process holds the file (after ``wait`` seconds; default
+        :data:`gvc.store.LOCK_WAIT`).
     SchemaError
         ``read_only`` and the file does not exist, is not a gvc store, or has another schema
         version.
     """
     from gvc.catalog.schema import setup
 
-    return _connect(path, read_only=read_only, setup=setup)
+    return _connect(path, read_only=read_only, setup=setup, wait=wait)
 
 
 @contextmanager
 def open_store(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
+    path: str | os.PathLike | None = None, *, read_only: bool = False, wait: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Context manager around :func:`connect` that always closes the connection."""
-    con = connect(path, read_only=read_only)
+    con = connect(path, read_only=read_only, wait=wait)
     try:
         yield con
     finally:

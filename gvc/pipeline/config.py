@@ -40,7 +40,6 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,9 +47,8 @@ from typing import Any
 
 from gvc.errors import InputError
 from gvc.ingestion.harmonise import HarmoniseOptions
+from gvc.names import DATASET_NAME
 
-#: dataset names become partition directory names, so keep them path-safe
-DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TOP_KEYS = {"steps", "executor", "output", "source", "chain", "flags"}
 _CHAIN_KEYS = {
     "name",

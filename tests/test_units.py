@@ -4,6 +4,7 @@ recorded, shown, never mixed silently; an explicit conversion with the user's ra
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import numpy as np
@@ -262,7 +263,7 @@ def test_after_conversion_the_comparison_runs_and_records_the_rates(two_currenci
         main(["convert", "--db", str(db), "--dataset", "eur", "--to", "USD", "--rates", str(rates)])
         == 0
     )
-    assert "eur_usd 2010" in capsys.readouterr().out
+    assert re.search(r"eur_usd +2010", capsys.readouterr().out)
     t = gvc.query(
         "SELECT unit, unit_as_published, unit_factor, harmonisation FROM tables "
         "WHERE dataset = 'eur_usd'",

@@ -197,7 +197,7 @@ def run_store(
             t0 = time.perf_counter()
             results = compute_steps(Derived(table), todo)
             try:
-                with open_store(db, wait=write_wait) as con:
+                with open_store(db, wait=write_wait, create=False) as con:
                     write_results(con, d, y, todo, results, input_sha256=ident)
             except SchemaError:
                 if attempt == 2:
@@ -214,7 +214,7 @@ def run_store(
             (d, y, {t: r.num_rows for tables, _ in results.values() for t, r in tables.items()})
         )
     if store_steps:
-        with open_store(db, wait=write_wait) as con:
+        with open_store(db, wait=write_wait, create=False) as con:
             for d in dict.fromkeys(d for d, _ in targets):
                 if progress:
                     progress(f"{d} {', '.join(store_steps)}", len(targets), len(targets) + 1)

@@ -216,11 +216,14 @@ class _Writer:
 
         self.db = db
         self.wait = max(WRITE_WAIT, wait)
+        self.created = False
 
     def __call__(self):
         from gvc.catalog import open_store
 
-        return open_store(self.db, wait=self.wait)
+        # the first write sets the schema up; the later ones only check it (faster)
+        create, self.created = not self.created, True
+        return open_store(self.db, wait=self.wait, create=create)
 
 
 def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> None:

@@ -85,6 +85,10 @@ def ingest(
         from gvc.ingestion.harmonise import HarmoniseOptions
 
         options = dataclasses.replace(options or HarmoniseOptions(), unit=unit)
+    from gvc.names import check_dataset_name
+
+    if dataset is not None:
+        check_dataset_name(dataset, "dataset")
     digest: str | None = None
     if _is_iosystem(path):
         from gvc.bridges.pymrio import default_dataset_name as io_name
@@ -108,7 +112,10 @@ def ingest(
             for k, raw in enumerate(raws):
                 if progress:
                     progress(f"ingest {raw.year}", k, len(raws))
-                name = dataset or default_dataset_name(p, raw.format, raw.edition)
+                name = dataset or check_dataset_name(
+                    default_dataset_name(p, raw.format, raw.edition),
+                    f"{p}: the dataset name derived from the path (pass --dataset NAME)",
+                )
                 src = Path(raw.source) if Path(raw.source).exists() else p
                 sha = digest or source_sha256(src, int(raw.year))
                 ident = table_identity(sha, identity_options(options))
@@ -185,13 +192,16 @@ def run(
     steps: Iterable[str] = DEFAULT_STEPS,
     progress: Progress | None = None,
     force: bool = False,
+    wait: float | None = None,
 ) -> list[tuple[str, int, dict[str, int]]]:
     """Compute indicator ``steps`` for the stored tables (all, one dataset, some years).
 
-    Steps already up to date are skipped unless ``force``.
+    Steps already up to date are skipped unless ``force``. The store is written one
+    ``(dataset, year)`` at a time and is closed while a year computes, so other processes
+    can read it during the run (:func:`gvc.indicators.run.run_store`); ``wait``: seconds to
+    wait for a store another process holds.
     """
-    with open_store(db) as con:
-        return _run.run(con, dataset, year, steps, progress, force=force)
+    return _run.run_store(db, dataset, year, steps, progress, force=force, wait=wait)
 
 
 def query(
@@ -200,16 +210,24 @@ def query(
     *,
     db: str | os.PathLike | None = None,
     as_: Literal["pandas", "arrow"] = "pandas",
+    wait: float | None = None,
 ) -> pd.DataFrame | pa.Table:
-    """Run a SQL query on the store (read-only) and return a pandas DataFrame or Arrow table."""
-    with open_store(db, read_only=True) as con:
+    """Run a SQL query on the store (read-only) and return a pandas DataFrame or Arrow table.
+
+    ``wait``: seconds to keep trying while a writer holds the store (default
+    :data:`gvc.store.LOCK_WAIT`, 0 unless the CLI's ``--wait`` set it).
+    """
+    with open_store(db, read_only=True, wait=wait) as con:
         if as_ != "arrow":
             return run_sql(con, sql, params, obj="query").df()
         return fetch_arrow(con, sql, params, obj="query")
 
 
 def audit(
-    *, db: str | os.PathLike | None = None, raise_on_violation: bool = False
+    *,
+    db: str | os.PathLike | None = None,
+    raise_on_violation: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Run every audit view; returns ``{audit name: number of violating rows}``.
 
@@ -221,10 +239,15 @@ def audit(
     from gvc.sql import audits
 
     out = {}
+    objs = audits()
     with open_store(db, read_only=True) as con:
-        for obj in audits():
+        for k, obj in enumerate(objs):
+            if progress:
+                progress(f"audit {obj.name}", k, len(objs))
             row = fetch_one(con, f"SELECT count(*) FROM {obj.name}", obj=obj.name)
             out[obj.name] = int(row[0]) if row else 0
+        if progress:
+            progress("done", len(objs), len(objs))
     bad = {k: v for k, v in out.items() if v}
     if bad and raise_on_violation:
         raise AuditError(
@@ -282,7 +305,8 @@ def decompose(
         if perspective in OWN_FLOW:
             approach = "source"  # stored once: source and sink coincide at own-flow perimeters
     table = {"kww": "decomp_kww", "wwz": "decomp_wwz", "bm": "decomp_bm"}[method]
-    with open_store(db) as con:
+    step = _DECOMP_STEP[method]
+    with open_store(db, read_only=True) as con:
         known = {
             r[0]
             for r in run_sql(
@@ -299,8 +323,12 @@ def decompose(
             from gvc.lockin.store import check_year
 
             check_year(con, dataset, year)
-        # compute the years whose result is missing or stale (fresh ones are skipped)
-        _run.run(con, dataset, year, (_DECOMP_STEP[method],))
+        missing = _stale_years(con, dataset, year, step)
+    if missing:
+        # compute the years whose result is missing or stale (fresh ones are skipped); a
+        # store whose results are all fresh is only read (it may be on a read-only disk)
+        _run.run_store(db, dataset, missing, (step,))
+    with open_store(db, read_only=True) as con:
         where = ["dataset = ?", "exporter = ?"]
         params: list[Any] = [dataset, exporter]
         if year is not None:
@@ -330,6 +358,18 @@ def decompose(
     order = _term_order(method)
     wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna(0.0)
     return wide.reset_index()
+
+
+def _stale_years(con: Any, dataset: str, year: int | None, step: str) -> list[int]:
+    """Years of ``dataset`` (all, or ``year``) whose ``step`` result is missing or stale."""
+    from gvc.indicators.registry import resolve_steps
+    from gvc.store import list_tables
+
+    years = [y for _, y in list_tables(con, dataset) if year is None or y == year]
+    if not years:
+        return []
+    steps = resolve_steps((step,), con=con, dataset=dataset)
+    return [y for y in years if _run.stale_steps(con, dataset, y, steps)]
 
 
 def _term_order(method: str) -> list[str]:

@@ -40,14 +40,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         progress=Progress(),
         unit=a.unit,
     )
-    for r in res:
-        for w in r.warnings:
-            status(f"warning: {r.dataset} {r.year}: {w}")
-    if any(r.warnings for r in res):
-        status(
-            "warnings and harmonisation steps are kept in the store: "
-            'gvc sql "SELECT year, warnings, harmonisation FROM tables"'
-        )
+    show_warnings(res)
     emit(
         frame(
             [(r.status, r.dataset, r.year, len(r.warnings), r.source) for r in res],
@@ -57,6 +50,19 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         a.output,
     )
     return 0
+
+
+def show_warnings(res: list) -> None:
+    """Print each ingested year's validation warnings on stderr (they are kept in ``tables``
+    too)."""
+    for r in res:
+        for w in r.warnings:
+            status(f"warning: {r.dataset} {r.year}: {w}")
+    if any(r.warnings for r in res):
+        status(
+            "warnings and harmonisation steps are kept in the store: "
+            'gvc sql "SELECT year, warnings, harmonisation FROM tables"'
+        )
 
 
 def cmd_run(a: argparse.Namespace) -> int:
@@ -107,7 +113,7 @@ def cmd_sql(a: argparse.Namespace) -> int:
 def cmd_audit(a: argparse.Namespace) -> int:
     from gvc import api
 
-    res = api.audit(db=a.db)
+    res = api.audit(db=a.db, progress=Progress())
     emit(
         frame(
             [(k, v, "ok" if v == 0 else "FAIL") for k, v in res.items()],
@@ -149,6 +155,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
     years = tuple(a.year) if a.year else None
     rep = demo(db=a.db, years=years, progress=Progress())
+    show_warnings(rep.ingested)
     loaded = sum(r.status != "skipped" for r in rep.ingested)
     out = Report(
         title=f"WIOD 2013 release, {len(rep.ingested)} tables ({loaded} newly ingested) "
@@ -179,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", help="DuckDB store (default: $GVC_DB or gvc.duckdb)")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     common.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    common.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="while another process holds the store (a run writing, another pipeline), keep "
+        "trying for up to SECONDS instead of exiting with code 7",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from gvc.readers import FORMATS as INPUT_FORMATS
@@ -267,13 +281,47 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that open transactions roll back, pipeline
+    workers are stopped and the command exits 143 (128 + SIGTERM)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    old = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     a = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if a.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from gvc import store
+
+    saved_wait = store.LOCK_WAIT
+    if getattr(a, "wait", None):
+        store.LOCK_WAIT = max(0.0, a.wait)
+    try:
+        return _dispatch(a)
+    finally:
+        store.LOCK_WAIT = saved_wait
+
+
+def _dispatch(a: argparse.Namespace) -> int:
     try:
         return int(a.func(a) or 0)
     except GVCError as exc:
@@ -287,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Terminated:
+        print(
+            "gvc: terminated (SIGTERM); the store is unchanged for the step that was running",
+            file=sys.stderr,
+        )
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the CLI must print one line, not a traceback

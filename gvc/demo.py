@@ -66,4 +66,4 @@ def demo(
     wide = shares.pivot(index="exporter", columns="year", values="dva_share")
     wide.columns = [f"DVA share of exports {c}" for c in wide.columns]
     wide = wide.reset_index()
-    return DemoReport(ingested, top, wide, api.audit(db=db))
+    return DemoReport(ingested, top, wide, api.audit(db=db, progress=progress))

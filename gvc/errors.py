@@ -79,4 +79,6 @@ EXIT_CODES = {
     5: "numerical problem: singular or non-productive (I - A) (NumericalError)",
     6: "an audit found violations (AuditError)",
     7: "the store is locked by another gvc process (LockError)",
+    130: "interrupted (Ctrl-C, SIGINT)",
+    143: "terminated (SIGTERM)",
 }

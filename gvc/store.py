@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,13 @@ from gvc.errors import LockError, QueryError, SchemaError
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "gvc.duckdb"
+
+STORAGE_VERSION = "v1.1.0"
+"""The storage format gvc writes new store files in: DuckDB's ``v1.0.0`` format, which every
+DuckDB client from 1.0.0 on can open (DuckDB 2.x writes its own ``v2.0.0`` format by default,
+which 1.x clients refuse). A file keeps the format it was created with; a store created by
+an earlier gvc under DuckDB 2 stays in ``v2.0.0`` (copy it to a new file with DuckDB's
+``COPY FROM DATABASE`` to convert it)."""
 
 
 def default_db_path() -> Path:
@@ -68,31 +76,68 @@ def fetch_one(
     return rows[0] if rows else None
 
 
+LOCK_WAIT = 0.0
+"""Default seconds :func:`connect` waits for a store another process holds (``--wait`` of
+the CLI sets it for the whole command)."""
+
+_POLL = 0.1
+
+
 def connect(
     path: str | os.PathLike | None = None,
     *,
     read_only: bool = False,
     setup: Callable[[duckdb.DuckDBPyConnection, bool], None] | None = None,
+    wait: float | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB file; ``setup(con, read_only)`` then creates or checks the schema.
+
+    DuckDB locks the file: a writer excludes every other process, a reader excludes writers.
+    ``wait`` (default :data:`LOCK_WAIT`) is how many seconds to keep trying while another
+    process holds it.
 
     Raises
     ------
     LockError
-        another process holds the file for writing.
+        another process still holds the file after ``wait`` seconds.
     SchemaError
         ``read_only`` and the file does not exist, or it is not a gvc store.
     """
+    limit = LOCK_WAIT if wait is None else max(0.0, float(wait))
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return _connect_once(path, read_only=read_only, setup=setup)
+        except LockError as exc:
+            if time.monotonic() >= deadline:
+                if limit:
+                    raise LockError(f"{exc} (waited {limit:g} s)") from exc
+                raise
+            time.sleep(_POLL)
+
+
+def _connect_once(
+    path: str | os.PathLike | None,
+    *,
+    read_only: bool,
+    setup: Callable[[duckdb.DuckDBPyConnection, bool], None] | None,
+) -> duckdb.DuckDBPyConnection:
     p = Path(path) if path is not None else default_db_path()
     if read_only and not p.exists():
         raise SchemaError(f"{p}: no such store; run 'gvc ingest' first")
     try:
-        con = duckdb.connect(str(p), read_only=read_only)
+        # the setting only applies to files created here (an existing file keeps its format)
+        con = duckdb.connect(
+            str(p),
+            read_only=read_only,
+            config={"storage_compatibility_version": STORAGE_VERSION},
+        )
     except duckdb.IOException as exc:
         msg = str(exc)
         if "lock" in msg.lower():
             raise LockError(
-                f"{p}: the store is in use by another process (DuckDB lock); wait for it to finish"
+                f"{p}: the store is in use by another process (DuckDB lock); wait for it to "
+                "finish or pass --wait SECONDS"
             ) from exc
         raise SchemaError(f"{p}: cannot open store: {msg.splitlines()[0]}") from exc
     except duckdb.Error as exc:

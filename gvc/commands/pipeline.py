@@ -51,13 +51,6 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "dask:ADDRESS (existing scheduler, e.g. tcp://host:8786)",
     )
     s.add_argument(
-        "--wait",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long for another pipeline's lock on the store (default: fail at once)",
-    )
-    s.add_argument(
         "--log-json",
         action="store_true",
         help="one JSON object per event on stdout (a log stream; replaces the summary table)",
@@ -92,6 +85,10 @@ class _Printer:
             self.total = e["to_run"] + e["to_load"]
         if kind in ("unit_finished", "unit_failed"):
             self.count += 1
+        if kind == "unit_finished" and e.get("warning_messages"):
+            # shown as they come (also kept in the store's ``tables`` row of the unit)
+            for w in e["warning_messages"]:
+                print(f"warning: {e['dataset']} {e['year']}: {w}", file=sys.stderr, flush=True)
         if self.bar.tty:
             if kind in ("unit_finished", "unit_failed", "run_started") and self.total:
                 label = f"{e.get('dataset', '')} {e.get('year', '')}".strip()
@@ -144,7 +141,7 @@ def _run(a: argparse.Namespace) -> int:
         executor=a.executor,
         force=a.force,
         dry_run=a.dry_run,
-        wait=a.wait,
+        wait=a.wait or 0.0,
         on_event=printer,
     )
     if a.dry_run:

@@ -8,6 +8,7 @@ identity, options and gvc version).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 
@@ -45,9 +46,11 @@ def write_results(
     steps: Sequence[Step],
     results: StepResults,
     producer: str = "run",
+    input_sha256: str | None = None,
 ) -> None:
     """Replace each step's result for ``(dataset, year)`` and its ledger row, in one
-    transaction."""
+    transaction. ``input_sha256``: the input identity the results were computed from (a
+    different stored one is refused, :func:`gvc.catalog.ledger.write_result`)."""
     by_name = {s.name: s for s in steps}
     with transaction(con):
         for name, (tables, sec) in results.items():
@@ -63,6 +66,7 @@ def write_results(
                 scope=step.scope,
                 seconds=sec,
                 producer=producer,
+                input_sha256=input_sha256,
             )
 
 
@@ -103,14 +107,7 @@ def run(
     names = tuple(n for n in names if n not in STORE_STEPS)
     years = None if year is None else ({year} if isinstance(year, int) else set(year))
     targets = [(d, y) for d, y in list_tables(con, dataset) if years is None or y in years]
-    if not targets:
-        what = f"dataset {dataset!r}" if dataset else "the store"
-        when = f" for {', '.join(map(str, sorted(years)))}" if years else ""
-        raise SchemaError(f"nothing to run: {what} holds no table{when}")
-    if years is not None:
-        missing = sorted(years - {y for _, y in targets})
-        if missing:
-            raise SchemaError(f"dataset {dataset!r} holds no table for {missing[0]}")
+    _check_targets(targets, dataset, years)
     done: list[tuple[str, int, dict[str, int]]] = []
     resolved: dict[str, list[Step]] = {}
     for k, (d, y) in enumerate(targets):
@@ -141,6 +138,114 @@ def run(
     if progress:
         progress("done", len(targets), len(targets))
     return done
+
+
+WRITE_WAIT = 600.0
+"""Seconds a run waits for readers to close the store before it writes a year's results."""
+
+
+def run_store(
+    db: str | os.PathLike | None = None,
+    dataset: str | None = None,
+    year: int | Iterable[int] | None = None,
+    steps: Iterable[str] = DEFAULT_STEPS,
+    progress: Callable[[str, int, int], None] | None = None,
+    force: bool = False,
+    wait: float | None = None,
+) -> list[tuple[str, int, dict[str, int]]]:
+    """:func:`run` on the store file ``db``, holding DuckDB's write lock only to write.
+
+    Each ``(dataset, year)`` is read through a read-only connection, computed with the store
+    closed, and written through a writable connection opened for that year's one transaction
+    (waiting up to :data:`WRITE_WAIT` seconds, or ``wait`` if longer, for readers to close
+    it). Between writes other processes can read the store (``gvc sql --wait``). The input
+    identity read with the table is checked again when writing: a table replaced meanwhile
+    is read and computed again, so no result of a replaced input lands. Store steps
+    (``flags``) read every year and run under one writable connection at the end.
+
+    Returns
+    -------
+    As :func:`run`.
+    """
+    from gvc.catalog import open_store
+
+    names = tuple(steps)
+    store_steps = [n for n in names if n in STORE_STEPS]
+    if store_steps and "embeddedness" not in names:
+        names = ("embeddedness", *names)
+    names = tuple(n for n in names if n not in STORE_STEPS)
+    years = None if year is None else ({year} if isinstance(year, int) else set(year))
+    write_wait = max(WRITE_WAIT, wait or 0.0)
+    # a short writable open first: creates or upgrades the schema (what the readers check)
+    with open_store(db, wait=wait):
+        pass
+    with open_store(db, read_only=True, wait=wait) as con:
+        targets = [(d, y) for d, y in list_tables(con, dataset) if years is None or y in years]
+        _check_targets(targets, dataset, years)
+        resolved = {d: resolve_steps(names, con=con, dataset=d) for d, _ in targets}
+    done: list[tuple[str, int, dict[str, int]]] = []
+    for k, (d, y) in enumerate(targets):
+        if progress:
+            progress(f"{d} {y}", k, len(targets))
+        for attempt in range(3):
+            with open_store(db, read_only=True, wait=write_wait) as con:
+                todo = resolved[d] if force else stale_steps(con, d, y, resolved[d])
+                if not todo:
+                    break
+                ident = ledger.table_sha256(con, d, y)
+                table = read_iotable(con, d, y)
+            t0 = time.perf_counter()
+            results = compute_steps(Derived(table), todo)
+            try:
+                with open_store(db, wait=write_wait, create=False) as con:
+                    write_results(con, d, y, todo, results, input_sha256=ident)
+            except SchemaError:
+                if attempt == 2:
+                    raise
+                log.warning("%s %s: the table was replaced during the run; computing again", d, y)
+                continue
+            log.info("%s %s: %s in %.2f s", d, y, ", ".join(results), time.perf_counter() - t0)
+            break
+        if not todo:
+            log.info("%s %s: up to date, skipped", d, y)
+            done.append((d, y, {}))
+            continue
+        done.append(
+            (d, y, {t: r.num_rows for tables, _ in results.values() for t, r in tables.items()})
+        )
+    if store_steps:
+        with open_store(db, wait=write_wait, create=False) as con:
+            for d in dict.fromkeys(d for d, _ in targets):
+                if progress:
+                    progress(f"{d} {', '.join(store_steps)}", len(targets), len(targets) + 1)
+                for name in store_steps:
+                    rows = STORE_STEPS[name](con, d, force)
+                    done = [
+                        (
+                            dd,
+                            yy,
+                            {**tables, "lockin_flags": rows[yy]}
+                            if dd == d and yy in rows
+                            else tables,
+                        )
+                        for dd, yy, tables in done
+                    ]
+    if progress:
+        progress("done", len(targets), len(targets))
+    return done
+
+
+def _check_targets(
+    targets: list[tuple[str, int]], dataset: str | None, years: set[int] | None
+) -> None:
+    if not targets:
+        what = f"dataset {dataset!r}" if dataset else "the store"
+        when = f" for {', '.join(map(str, sorted(years)))}" if years else ""
+        raise SchemaError(f"nothing to run: {what} holds no table{when}")
+    if years is not None:
+        missing = sorted(years - {y for _, y in targets})
+        if missing:
+            raise SchemaError(f"dataset {dataset!r} holds no table for {missing[0]}")
 
 
 def _flags(con: duckdb.DuckDBPyConnection, dataset: str, force: bool) -> dict[int, int]:

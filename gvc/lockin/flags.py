@@ -69,6 +69,8 @@ def compute_flags(
         spec = clusters if isinstance(clusters, Mapping) else load_clusters(clusters)
         store_clusters(con, dataset, spec)
     ensure_embeddedness(con, dataset, progress=progress)
+    if progress:
+        progress(f"{dataset} flags: node rules", 0, 3)
     cols = (
         "pure_domestic_share",
         "gvc_backward",
@@ -82,6 +84,8 @@ def compute_flags(
     flags = lockin_flags(metrics, merged)
     members = read_clusters(con, dataset)
     parts = [flags]
+    if members and progress:
+        progress(f"{dataset} flags: cluster rules", 1, 3)
     if members:
         for _, year in list_tables(con, dataset):
             table = read_iotable(con, dataset, year)
@@ -93,7 +97,11 @@ def compute_flags(
                 )
             )
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)[FLAG_COLUMNS]
+    if progress:
+        progress(f"{dataset} flags: write", 2, 3)
     write_flags(con, dataset, out, merged, members)
+    if progress:
+        progress("done", 3, 3)
     log.info("%s: %d flag rows, %d flagged", dataset, len(out), int(out["flagged"].sum()))
     return out
 

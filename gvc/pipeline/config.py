@@ -46,7 +46,6 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +53,8 @@ from typing import Any
 
 from gvc.errors import InputError
 from gvc.ingestion.harmonise import HarmoniseOptions
+from gvc.names import DATASET_NAME
 
-#: dataset names become partition directory names, so keep them path-safe
-DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TOP_KEYS = {"steps", "executor", "output", "source", "chain", "group", "flags"}
 _GROUP_KEYS = {"name", "dataset", "concordance", "groups"}
 _CHAIN_KEYS = {

@@ -128,7 +128,6 @@ def run_pipeline(
         a bad pipeline file or executor, or a source whose years cannot be found.
     """
     from gvc import __version__
-    from gvc.catalog import connect
     from gvc.pipeline.executors import make_executor, parse_executor
 
     emit = on_event or (lambda e: None)
@@ -145,11 +144,13 @@ def run_pipeline(
 
     with StoreLock(cfg.db, wait):
         parts.clean_temporaries(cfg.parquet)
-        con = connect(cfg.db)
+        con = _Writer(cfg.db, wait)
         ex = None
         try:
-            catalog.ensure_pipeline_tables(con)
-            decisions = decide(units(cfg, __version__), catalog.read_state(con), force)
+            specs = units(cfg, __version__)
+            with con() as c:
+                catalog.ensure_pipeline_tables(c)
+                decisions = decide(specs, catalog.read_state(c), force)
             summary = RunSummary(run_id, spec_str, decisions)
             todo = [d for d in decisions if d.action == "run"]
             emit(
@@ -177,10 +178,15 @@ def run_pipeline(
                 _run_units(con, cfg, run_id, ex, todo, summary, emit)
             if cfg.flags is not None:
                 _flags(con, cfg, decisions, summary, emit)
+        except BaseException:
+            # an error, Ctrl-C or SIGTERM (the CLI raises on it): stop the workers now
+            if ex is not None:
+                ex.close(abort=True)
+                ex = None
+            raise
         finally:
             if ex is not None:
                 ex.close()
-            con.close()
     summary.seconds = time.perf_counter() - t0
     emit(
         {
@@ -196,6 +202,30 @@ def run_pipeline(
     return summary
 
 
+class _Writer:
+    """Opens the store for one write (a unit's load, a failure row, a dataset's flags).
+
+    The driver holds DuckDB's write lock only while it writes: between writes (while the
+    workers compute) other processes can read the store. A write waits up to
+    :data:`gvc.indicators.run.WRITE_WAIT` seconds (or ``wait`` if longer) for readers to
+    close it.
+    """
+
+    def __init__(self, db: Path, wait: float) -> None:
+        from gvc.indicators.run import WRITE_WAIT
+
+        self.db = db
+        self.wait = max(WRITE_WAIT, wait)
+        self.created = False
+
+    def __call__(self):
+        from gvc.catalog import open_store
+
+        # the first write sets the schema up; the later ones only check it (faster)
+        create, self.created = not self.created, True
+        return open_store(self.db, wait=self.wait, create=create)
+
+
 def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> None:
     """The pipeline's ``[flags]``: lock-in flags of each dataset, from the stored embeddedness
     of every year, unless fresh in the ledger for these rules and clusters
@@ -206,9 +236,10 @@ def _flags(con, cfg: PipelineConfig, decisions, summary: RunSummary, emit) -> No
     for dataset in dict.fromkeys(d.spec.dataset for d in decisions):
         t0 = time.perf_counter()
         try:
-            rows = ensure_flags(
-                con, dataset, rules=cfg.flags["rules"], clusters=cfg.flags.get("clusters")
-            )
+            with con() as c:
+                rows = ensure_flags(
+                    c, dataset, rules=cfg.flags["rules"], clusters=cfg.flags.get("clusters")
+                )
         except GVCError as exc:
             msg = f"flags: {type(exc).__name__}: {' '.join(str(exc).split())}"
             summary.failed.append((dataset, 0, msg, exc.exit_code))
@@ -275,15 +306,16 @@ def _run_units(con, cfg, run_id, ex, todo: list[Decision], summary: RunSummary, 
 def _load(con, cfg, run_id, executor, spec, res: UnitResult | None, summary, emit) -> None:
     t0 = time.perf_counter()
     try:
-        rows = catalog.load_unit(
-            con,
-            cfg.parquet,
-            spec,
-            run_id,
-            executor,
-            seconds=None if res is None else res.seconds,
-            started_at=None if res is None else res.started_at,
-        )
+        with con() as c:
+            rows = catalog.load_unit(
+                c,
+                cfg.parquet,
+                spec,
+                run_id,
+                executor,
+                seconds=None if res is None else res.seconds,
+                started_at=None if res is None else res.started_at,
+            )
     except GVCError as exc:
         msg = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         _fail(con, run_id, executor, spec, msg, exc.exit_code, res, summary, emit)
@@ -297,21 +329,23 @@ def _load(con, cfg, run_id, executor, spec, res: UnitResult | None, summary, emi
             load_seconds=round(time.perf_counter() - t0, 3),
             rows=sum(rows.values()),
             warnings=len(res.warnings) if res else 0,
+            warning_messages=list(res.warnings) if res else [],
             loaded_only=res is None,
         )
     )
 
 
 def _fail(con, run_id, executor, spec, error, code, res, summary, emit) -> None:
-    catalog.record_failure(
-        con,
-        run_id,
-        spec,
-        error,
-        res.seconds if res else 0.0,
-        executor,
-        res.started_at if res else None,
-    )
+    with con() as c:
+        catalog.record_failure(
+            c,
+            run_id,
+            spec,
+            error,
+            res.seconds if res else 0.0,
+            executor,
+            res.started_at if res else None,
+        )
     summary.failed.append((spec.dataset, spec.year, error, code))
     log.info("%s %s failed: %s", spec.dataset, spec.year, error)  # the event line reports it
     emit(_unit_event("unit_failed", spec, error=error, exit_code=code))

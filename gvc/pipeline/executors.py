@@ -80,7 +80,7 @@ class Executor(Protocol):
 
     def wait_any(self, handles: Iterable[Any]) -> list[tuple[Any, Any]]: ...
 
-    def close(self) -> None: ...
+    def close(self, abort: bool = False) -> None: ...
 
 
 class _Deferred:
@@ -106,13 +106,57 @@ class LocalExecutor:
         except Exception as exc:  # noqa: BLE001 - reported per task, like a pool
             return [(h, exc)]
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    """Initializer of a pool worker: die with the driver, leave Ctrl-C to it.
+
+    * SIGINT is ignored: a terminal sends Ctrl-C to the whole process group, and the driver
+      (which gets it too) stops the workers itself and exits 130;
+    * on Linux the kernel sends SIGKILL to the worker when the driver dies
+      (``prctl(PR_SET_PDEATHSIG)``), SIGKILL of the driver included;
+    * everywhere, a daemon thread checks every half second that the parent is still the
+      driver and ends the process when it is not (the portable fallback).
+
+    With the workers gone the multiprocessing resource tracker, whose pipe they held, sees
+    end-of-file and exits too.
+    """
+    import signal
+    import sys
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the driver died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="gvc-parent-watch", daemon=True).start()
 
 
 class ProcessExecutor:
     """``ProcessPoolExecutor(N)`` with the ``spawn`` start method (the driver holds DuckDB
-    threads; forking them is unsafe)."""
+    threads; forking them is unsafe). Workers end when the driver dies
+    (:func:`_watch_parent`); :meth:`close` with ``abort`` kills them at once (SIGTERM or
+    Ctrl-C of the driver)."""
 
     def __init__(self, workers: int):
         import concurrent.futures as cf
@@ -122,7 +166,12 @@ class ProcessExecutor:
         self.lazy = False
         self.max_in_flight = workers
         self._cf = cf
-        self._pool = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+        self._pool = cf.ProcessPoolExecutor(
+            workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self._pool.submit(fn, *args)
@@ -135,7 +184,18 @@ class ProcessExecutor:
             out.append((fut, exc if exc is not None else fut.result()))
         return out
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        if abort:
+            # the running units are abandoned (their partitions are written atomically and
+            # a rerun recomputes them): stop the processes instead of waiting for them
+            procs = list((getattr(self._pool, "_processes", None) or {}).values())
+            for p in procs:
+                if p.is_alive():
+                    p.kill()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            for p in procs:
+                p.join(timeout=5)
+            return
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -204,7 +264,7 @@ class DaskExecutor:
             out.append((fut, res))
         return out
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()

@@ -83,16 +83,48 @@ def discover_years(path: Path, fmt: str) -> list[int]:
 
 
 def _year_column(f: Path) -> set[int]:
-    """Distinct ``year`` values of a long-format parquet file (empty for other files)."""
-    from gvc.readers._io import LONG_COLUMNS, parquet_schema, read_parquet
+    """Distinct ``year`` values of a long-format file, parquet or CSV, as ``gvc ingest`` reads
+    them (empty for other files)."""
+    from gvc.readers._io import LONG_COLUMNS, csv_header, parquet_schema, read_parquet
 
-    if f.suffix.lower() != ".parquet":
+    suffix = f.suffix.lower()
+    if suffix == ".parquet":
+        names = set(parquet_schema(f).names)
+    elif suffix == ".csv":
+        names = set(csv_header(f))
+    else:
         return set()
-    names = set(parquet_schema(f).names)
     if not (set(LONG_COLUMNS) <= names and "year" in names):
         return set()
-    col = read_parquet(f, columns=["year"]).column("year")
-    return {int(v) for v in col.unique().to_pylist() if v is not None}
+    if suffix == ".parquet":
+        col = read_parquet(f, columns=["year"]).column("year")
+    else:
+        col = _csv_column(f, "year")
+    years = set()
+    for v in col.unique().to_pylist():
+        if v is None:
+            continue
+        try:
+            years.add(int(v))
+        except (TypeError, ValueError):
+            raise InputError(f"{f}: year {v!r} is not a year") from None
+    return years
+
+
+def _csv_column(f: Path, name: str):
+    """One column of a CSV file, read as text (only that column is parsed)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        return pcsv.read_csv(
+            f,
+            convert_options=pcsv.ConvertOptions(
+                include_columns=[name], column_types={name: pa.string()}
+            ),
+        ).column(name)
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"{f}: cannot read its {name} column: {exc}") from exc
 
 
 def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import re
 import subprocess
 import sys
 import zipfile
@@ -92,8 +93,9 @@ def test_python_dash_m_gvc_is_the_cli() -> None:
 
 
 def test_changelog_has_this_version() -> None:
-    head = (ROOT / "CHANGELOG.md").read_text().split("\n## ", 2)[1]
-    assert head.startswith(f"[{gvc.__version__}]") or head.startswith(gvc.__version__)
+    text = (ROOT / "CHANGELOG.md").read_text()
+    released = re.findall(r"^## \[(\d[^\]]*)\]", text, flags=re.M)
+    assert released and released[0] == gvc.__version__, released[:1]
 
 
 def test_citation_file_has_this_version() -> None:

@@ -65,6 +65,14 @@ def _arguments_table(parser: argparse.ArgumentParser) -> list[str]:
     return ["| argument | required | default | meaning |", "|---|---|---|---|", *rows, ""]
 
 
+def _epilog(parser: argparse.ArgumentParser) -> str:
+    """The epilog as ``--help`` prints it (through the parser's own formatter: ``gvc run``'s
+    fills in the list of steps)."""
+    formatter = parser._get_formatter()
+    formatter.add_text(parser.epilog)
+    return formatter.format_help().strip("\n")
+
+
 def _section(parser: argparse.ArgumentParser, title: str, help_line: str, level: int) -> list[str]:
     lines = [f"{'#' * level} {title}", ""]
     if help_line:
@@ -74,7 +82,7 @@ def _section(parser: argparse.ArgumentParser, title: str, help_line: str, level:
     lines += ["```text", parser.format_usage().strip(), "```", ""]
     lines += _arguments_table(parser)
     if parser.epilog:
-        lines += ["```text", parser.epilog.strip("\n"), "```", ""]
+        lines += ["```text", _epilog(parser), "```", ""]
     for name, sub_help, sub in _subcommands(parser):
         lines += _section(sub, f"{title} {name}", sub_help, level + 1)
     return lines
@@ -104,7 +112,7 @@ def cli_pages(parser: argparse.ArgumentParser) -> dict[str, str]:
             names.append(name)
             pages[f"{name}.md"] = "\n".join(_section(sub, f"gvc {name}", help_line, 1))
             index.append(f"| [`gvc {name}`]({name}.md) | {_cell(help_line)} |")
-        index += ["", "```text", (parser.epilog or "").strip(), "```", ""]
+        index += ["", "```text", _epilog(parser), "```", ""]
         index += ["```{toctree}", ":hidden:", "", *names, "```", ""]
         pages["index.md"] = "\n".join(index)
         return pages

@@ -17,10 +17,11 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "scripts"))
 sys.path.insert(0, str(DOCS.parent))  # document the checkout, not some installed gvc
 
-import gvc  # noqa: E402
 from api_pages import write_api_pages  # noqa: E402
 from cli_pages import write_cli_pages  # noqa: E402
 from docstrings import process_docstring  # noqa: E402
+
+import gvc  # noqa: E402
 
 project = "gvc"
 author = "gvc developers"
@@ -55,12 +56,14 @@ autodoc_preserve_defaults = True
 # libraries cannot (no intersphinx: the build is offline), so they are listed here.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"_?(numpy|np|pandas|pd|pyarrow|pa|duckdb|scipy|networkx|nx|matplotlib|dask)(\..*)?"),
+    (
+        r"py:.*",
+        r"_?(numpy|np|pandas|pd|pyarrow|pa|duckdb|scipy|networkx|nx|matplotlib|dask)(\..*)?",
+    ),
     (r"py:.*", r"(os|pathlib|collections\.abc|typing|datetime|logging|argparse|concurrent)\..*"),
     (r"py:.*", r"(Path|PathLike|Callable|Iterable|Iterator|Sequence|Mapping|Any|Literal)"),
     (r"py:class", r"gvc\..*\._\w+"),  # private helper classes in annotations are not documented
 ]
-
 
 
 def _import(path: str):
@@ -141,7 +144,31 @@ def _factory_defaults(app, what, name, obj, options, signature, return_annotatio
     return None
 
 
+#: README links to files outside docs/, and what they become on the site.
+README_LINKS = {"CHANGELOG.md": "changelog.md", "CITATION.cff": "citing.md"}
+
+
+def _readme_as_home(app, docname, source):
+    """The home page is the README (``{include}`` in index.md, replaced here): its links
+    ``docs/x.md`` and pictures ``docs/img/...`` become site-relative, and its links to files
+    outside docs/ go to the page that shows them (:data:`README_LINKS`)."""
+    if docname != "index":
+        return
+    import re
+
+    readme = DOCS.parent / "README.md"
+    app.env.note_dependency(str(readme))
+    text = re.sub(r"\]\(docs/", "](", readme.read_text(encoding="utf-8"))
+    for old, new in README_LINKS.items():
+        text = text.replace(f"]({old})", f"]({new})")
+    block = re.compile(r"```\{include\} \.\./README\.md\n(?::.*\n)*```\n")
+    source[0], n = block.subn(lambda m: text, source[0])
+    if n != 1:
+        raise RuntimeError("docs/index.md: no {include} ../README.md block to replace")
+
+
 def setup(app):
+    app.connect("source-read", _readme_as_home)
     app.connect("autodoc-process-signature", _factory_defaults)
     app.connect("autodoc-skip-member", _skip_type_alias)
     app.connect("missing-reference", _resolve_short_name)

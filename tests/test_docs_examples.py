@@ -48,7 +48,10 @@ def test_unlabelled_commands_and_bad_markers_are_refused(tmp_path: Path) -> None
 
 def test_console_blocks_split_into_commands_and_outputs() -> None:
     text = "$ gvc sql 'SELECT 1' \\\n    --format csv\n1\n2\n$ true\n"
-    assert ce.console_steps(text) == [("gvc sql 'SELECT 1' \n    --format csv", "1\n2"), ("true", "")]
+    assert ce.console_steps(text) == [
+        ("gvc sql 'SELECT 1' \n    --format csv", "1\n2"),
+        ("true", ""),
+    ]
 
 
 def test_compare_catches_a_changed_number_and_allows_ellipsis() -> None:
@@ -127,4 +130,6 @@ def test_docstring_adapter_moves_shapes_out_of_the_type_slot() -> None:
         "-------",
         "dict with (n,) ``IV, FV`` and (G,) ``IV_country``.",
     ]
-    assert adapt(["References", "----------", "A (2014)."], module=True)[0] == ".. rubric:: References"
+    assert (
+        adapt(["References", "----------", "A (2014)."], module=True)[0] == ".. rubric:: References"
+    )

@@ -307,7 +307,9 @@ class Runner:
             os.chdir(cwd)
         self.report.compared += result.attempted
         if result.failed:
-            self.fail(b, f"{result.failed} of {result.attempted} examples failed:\n{out.getvalue()}")
+            self.fail(
+                b, f"{result.failed} of {result.attempted} examples failed:\n{out.getvalue()}"
+            )
 
     def run_page(self, path: Path) -> None:
         blocks = parse(path)

@@ -12,7 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
-WIDTH = "100"  # argparse wraps help text to $COLUMNS; fixed so pages do not depend on a terminal
+WIDTH = "88"  # argparse wraps help text to $COLUMNS; fixed so pages do not depend on a terminal
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, str, argparse.ArgumentParser]]:

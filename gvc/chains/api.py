@@ -33,8 +33,9 @@ def define(
 ) -> ChainSpec:
     """Define (or redefine) a chain; ``None`` lists mean all.
 
-    See :func:`~gvc.chains.store.define_chain` (raises ``SchemaError`` for an unknown dataset, ``InputError`` for an unknown
-    code or a CEPII file that lacks a pair of the dataset's countries).
+    See :func:`~gvc.chains.store.define_chain` (raises ``SchemaError`` for an unknown dataset,
+    ``InputError`` for an unknown code or a CEPII file that lacks a pair of the dataset's
+    countries).
 
     ``km_source='cepii'`` with ``cepii_file`` (the user's GeoDist ``dist_cepii`` as CSV or
     Parquet) and ``cepii_measure`` (``dist`` default, ``distcap``, ``distw``, ``distwces``)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_NAME = "gvc-flows"
-_SKIP = ("__pycache__", ".pyc")
+_SKIP = ("__pycache__", ".pyc", ".duckdb")  # never packaged (gitignored)
 
 
 def source_version(root: Path = ROOT) -> str:

@@ -46,7 +46,9 @@ def phase(name: str, data: Path, G: int, N: int, F: int) -> dict:
         import gvc
 
         t0 = time.perf_counter()
-        gvc.ingest(data, db=data / "bench.duckdb", format="long", dataset="synthetic")
+        gvc.ingest(
+            data, db=data / "bench.duckdb", format="long", dataset="synthetic", unit="USD million"
+        )
         out["seconds"] = time.perf_counter() - t0
     elif name in ("gvc_run", "gvc_run_all_steps"):
         import gvc

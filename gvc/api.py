@@ -42,7 +42,7 @@ class IngestResult:
 
 
 def ingest(
-    path: str | os.PathLike,
+    path: str | os.PathLike | Any,
     *,
     db: str | os.PathLike | None = None,
     format: str = "auto",
@@ -51,18 +51,24 @@ def ingest(
     replace: bool = False,
     options: Any = None,
     progress: Progress | None = None,
+    unit: str | None = None,
 ) -> list[IngestResult]:
     """Read, harmonise, validate and load an IO table (every year found) into the store.
 
+    ``path`` is a file or directory, or a ``pymrio.IOSystem`` (:mod:`gvc.bridges.pymrio`:
+    give ``year`` when the system has none; the table identity is the sha256 of its arrays).
+
     The whole call is one transaction: every year is validated and loaded, or (on any error)
     none is. A year already ingested from the same file is skipped. Returns one
-    :class:`IngestResult` a year.
+    :class:`IngestResult` a year. ``unit`` declares the unit of a table that does not state
+    one (the long layout without a ``unit`` column or ``unit.txt``), e.g. ``"EUR million"``.
 
     Raises
     ------
     InputError
         the file is missing, truncated, of another format, unbalanced, has negative
-        intermediate flows, NaN, unknown or duplicate labels. The store is unchanged.
+        intermediate flows, NaN, unknown or duplicate labels, no unit (or one that contradicts
+        ``unit``). The store is unchanged.
     """
     from gvc.catalog.tables import stored_identity, table_identity
     from gvc.ingestion.prepare import (
@@ -73,10 +79,26 @@ def ingest(
     )
     from gvc.readers import read
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file or directory")
-    raws = read(p, format=format, year=year)
+    if unit is not None:
+        import dataclasses
+
+        from gvc.ingestion.harmonise import HarmoniseOptions
+
+        options = dataclasses.replace(options or HarmoniseOptions(), unit=unit)
+    digest: str | None = None
+    if _is_iosystem(path):
+        from gvc.bridges.pymrio import default_dataset_name as io_name
+        from gvc.bridges.pymrio import read_iosystem
+
+        raw0, digest = read_iosystem(path, year=year)
+        dataset = dataset or io_name(path)
+        p = Path(raw0.source)
+        raws = [raw0]
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory")
+        raws = read(p, format=format, year=year)
     if not raws:
         raise InputError(f"{p}: no table found" + (f" for year {year}" if year else ""))
     results = []
@@ -88,12 +110,13 @@ def ingest(
                     progress(f"ingest {raw.year}", k, len(raws))
                 name = dataset or default_dataset_name(p, raw.format, raw.edition)
                 src = Path(raw.source) if Path(raw.source).exists() else p
-                ident = table_identity(source_sha256(src, int(raw.year)), identity_options(options))
+                sha = digest or source_sha256(src, int(raw.year))
+                ident = table_identity(sha, identity_options(options))
                 if stored_identity(con, name, int(raw.year)) == ident:
                     log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
                     results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
                     continue
-                prep, warnings = prepare(raw, p, dataset=name, options=options)
+                prep, warnings = prepare(raw, p, dataset=name, options=options, file_sha256=digest)
                 for w in warnings:
                     log.info("%s", w)
                 status = load_table(
@@ -112,16 +135,58 @@ def ingest(
     return results
 
 
+def _is_iosystem(obj: Any) -> bool:
+    from gvc.bridges.pymrio import is_iosystem
+
+    return is_iosystem(obj)
+
+
+def to_pymrio(
+    db: str | os.PathLike | None = None, dataset: str | None = None, year: int | None = None
+) -> Any:
+    """A stored table as a ``pymrio.IOSystem`` (:func:`gvc.bridges.pymrio.to_pymrio`)."""
+    from gvc.bridges.pymrio import to_pymrio as _to
+
+    return _to(db, dataset, year)
+
+
+def aggregate(
+    dataset: str,
+    *,
+    countries: Any = None,
+    sectors: Any = None,
+    new_dataset: str | None = None,
+    years: Iterable[int] | None = None,
+    replace: bool = False,
+    db: str | os.PathLike | None = None,
+) -> list[Any]:
+    """A new dataset from a stored one and concordances (:func:`gvc.groups.derive.aggregate`).
+
+    >>> gvc.aggregate("wiod2013", countries="eu27_2020_wiod2013")  # doctest: +SKIP
+    """
+    from gvc.groups.derive import aggregate as _aggregate
+
+    return _aggregate(
+        dataset,
+        countries=countries,
+        sectors=sectors,
+        new_dataset=new_dataset,
+        years=years,
+        replace=replace,
+        db=db,
+    )
+
+
 def run(
     *,
     db: str | os.PathLike | None = None,
     dataset: str | None = None,
-    year: int | None = None,
+    year: int | Iterable[int] | None = None,
     steps: Iterable[str] = DEFAULT_STEPS,
     progress: Progress | None = None,
     force: bool = False,
 ) -> list[tuple[str, int, dict[str, int]]]:
-    """Compute indicator ``steps`` for the stored tables (all, one dataset, or one year).
+    """Compute indicator ``steps`` for the stored tables (all, one dataset, some years).
 
     Steps already up to date are skipped unless ``force``.
     """

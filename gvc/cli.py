@@ -13,57 +13,21 @@ import sys
 from pathlib import Path
 
 from gvc import __version__
+from gvc.commands.output import (
+    FORMATS,
+    Progress,
+    Report,
+    add_output_options,
+    emit,
+    frame,
+    status,
+)
 from gvc.errors import EXIT_CODES, GVCError, InputError
-
-
-class _Progress:
-    """A one-line progress display on an interactive stderr; silent otherwise."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, label: str, k: int, n: int) -> None:
-        if not self.tty:
-            return
-        width = 30
-        filled = int(width * k / max(n, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if k >= n else ""
-        sys.stderr.write(f"\r[{bar}] {k}/{n} {label:<24}{end}")
-        sys.stderr.flush()
-
-
-def _print_frame(df, fmt: str = "table", output: str | None = None) -> None:
-    import pandas as pd
-
-    if fmt == "parquet":
-        if not output:
-            raise InputError("--format parquet needs --output FILE")
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        tmp = Path(output).with_suffix(Path(output).suffix + ".tmp")
-        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp)
-        tmp.replace(output)
-        print(f"wrote {len(df)} rows to {output}")
-        return
-    if fmt == "csv":
-        text = df.to_csv(index=False)
-    elif fmt == "json":
-        text = df.to_json(orient="records", date_format="iso")
-    else:
-        with pd.option_context("display.max_rows", 200, "display.width", 200):
-            text = df.to_string(index=False) if len(df) else "(no rows)"
-    if output:
-        tmp = Path(output).with_suffix(Path(output).suffix + ".tmp")
-        tmp.write_text(text + ("\n" if not text.endswith("\n") else ""))
-        tmp.replace(output)
-    else:
-        print(text, end="" if text.endswith("\n") else "\n")
 
 
 def cmd_ingest(a: argparse.Namespace) -> int:
     from gvc import api
+    from gvc.commands.ingest_options import harmonise_options
 
     res = api.ingest(
         a.path,
@@ -72,38 +36,71 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         dataset=a.dataset,
         year=a.year,
         replace=a.replace,
-        progress=_Progress(),
+        options=harmonise_options(a),
+        progress=Progress(),
+        unit=a.unit,
     )
     for r in res:
-        note = f"; {len(r.warnings)} warnings recorded" if r.warnings else ""
-        print(f"{r.status:8s} {r.dataset} {r.year}  ({r.source}{note})")
+        for w in r.warnings:
+            status(f"warning: {r.dataset} {r.year}: {w}")
     if any(r.warnings for r in res):
-        print(
-            "warnings and harmonisation steps: "
+        status(
+            "warnings and harmonisation steps are kept in the store: "
             'gvc sql "SELECT year, warnings, harmonisation FROM tables"'
         )
+    emit(
+        frame(
+            [(r.status, r.dataset, r.year, len(r.warnings), r.source) for r in res],
+            ["status", "dataset", "year", "warnings", "source"],
+        ),
+        a.output_format,
+        a.output,
+    )
     return 0
 
 
 def cmd_run(a: argparse.Namespace) -> int:
     from gvc import api
 
-    steps = tuple(a.steps.split(",")) if a.steps else api.DEFAULT_STEPS
+    steps = tuple(x.strip() for x in a.steps.split(",") if x.strip()) if a.steps else None
     done = api.run(
-        db=a.db, dataset=a.dataset, year=a.year, steps=steps, progress=_Progress(), force=a.force
+        db=a.db,
+        dataset=a.dataset,
+        year=a.year,
+        steps=steps or api.DEFAULT_STEPS,
+        progress=Progress(),
+        force=a.force,
     )
+    rows: list[tuple[object, ...]] = []
     for d, y, tables in done:
         if not tables:
-            print(f"up to date {d} {y}")
-            continue
-        print(f"computed {d} {y}: " + ", ".join(f"{t} ({n:,} rows)" for t, n in tables.items()))
+            rows.append((d, y, "up to date", None, None))
+        for t, n in tables.items():
+            rows.append((d, y, "computed", t, n))
+    emit(frame(rows, ["dataset", "year", "status", "table", "rows"]), a.format, a.output)
     return 0
+
+
+def _query_text(a: argparse.Namespace) -> str:
+    if a.file is not None:
+        src = sys.stdin if a.file == "-" else None
+        try:
+            text = src.read() if src is not None else Path(a.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{a.file}: cannot read the query file ({exc.strerror})") from exc
+    elif a.query == "-":
+        text = sys.stdin.read()
+    else:
+        text = a.query or ""
+    if not text.strip():
+        raise InputError("empty query: give SQL as an argument, with -f FILE, or on stdin (-)")
+    return text
 
 
 def cmd_sql(a: argparse.Namespace) -> int:
     from gvc import api
 
-    _print_frame(api.query(a.query, db=a.db), a.format, a.output)
+    emit(api.query(_query_text(a), db=a.db), a.format, a.output)
     return 0
 
 
@@ -111,9 +108,18 @@ def cmd_audit(a: argparse.Namespace) -> int:
     from gvc import api
 
     res = api.audit(db=a.db)
-    for name, count in res.items():
-        print(f"{'ok  ' if count == 0 else 'FAIL'} {name}: {count} violating rows")
-    api.audit(db=a.db, raise_on_violation=True)
+    emit(
+        frame(
+            [(k, v, "ok" if v == 0 else "FAIL") for k, v in res.items()],
+            ["audit", "violating_rows", "status"],
+        ),
+        a.format,
+        a.output,
+    )
+    bad = [k for k, v in res.items() if v]
+    if bad:
+        status(f"gvc: audit violations: {', '.join(bad)}")
+        return 6
     return 0
 
 
@@ -123,15 +129,17 @@ def cmd_tables(a: argparse.Namespace) -> int:
     if a.objects:
         from gvc.catalog.objects import sql_objects
 
-        _print_frame(sql_objects(short=a.format == "table"), a.format)
+        emit(sql_objects(short=a.format == "table"), a.format, a.output)
         return 0
-    _print_frame(
+    emit(
         api.query(
-            "SELECT dataset, year, format, n_countries, n_sectors, value_added_definition, "
-            "left(file_sha256, 12) AS sha256, source FROM tables ORDER BY dataset, year",
+            "SELECT dataset, year, format, unit, unit_as_published, n_countries, n_sectors, "
+            "value_added_definition, left(table_sha256, 12) AS table_sha256, source "
+            "FROM tables ORDER BY dataset, year",
             db=a.db,
         ),
         a.format,
+        a.output,
     )
     return 0
 
@@ -140,18 +148,23 @@ def cmd_demo(a: argparse.Namespace) -> int:
     from gvc.demo import demo
 
     years = tuple(a.year) if a.year else None
-    rep = demo(db=a.db, years=years, progress=_Progress())
+    rep = demo(db=a.db, years=years, progress=Progress())
     loaded = sum(r.status != "skipped" for r in rep.ingested)
-    print(
-        f"WIOD 2013 release, {len(rep.ingested)} tables ({loaded} newly ingested) "
-        f"in {a.db or 'gvc.duckdb'}\n"
+    out = Report(
+        title=f"WIOD 2013 release, {len(rep.ingested)} tables ({loaded} newly ingested) "
+        f"in {a.db or 'gvc.duckdb'}",
+        notes=[
+            "Audits: " + ", ".join(f"{k}={v}" for k, v in rep.audits.items()),
+            'Query it: gvc sql "SELECT * FROM vax WHERE year = 2011 ORDER BY vax DESC LIMIT 10"',
+        ],
     )
-    print("Largest bilateral value-added flows (value added of origin absorbed in destination):")
-    _print_frame(rep.top_flows)
-    print("\nDomestic value-added share of gross exports (V B E-hat):")
-    _print_frame(rep.dva_shares)
-    print("\nAudits: " + ", ".join(f"{k}={v}" for k, v in rep.audits.items()))
-    print('\nQuery it: gvc sql "SELECT * FROM vax WHERE year = 2011 ORDER BY vax DESC LIMIT 10"')
+    out.add(
+        "top_flows",
+        rep.top_flows,
+        "Largest bilateral value-added flows (value added of origin absorbed in destination)",
+    )
+    out.add("dva_shares", rep.dva_shares, "Domestic value-added share of gross exports (V B E-hat)")
+    emit(out, a.format, a.output)
     return 0 if not any(rep.audits.values()) else 6
 
 
@@ -168,14 +181,33 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("ingest", parents=[common], help="read an IO table into the store")
+    from gvc.readers import FORMATS as INPUT_FORMATS
+
+    s = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="read an IO table into the store",
+        description="Read every year of a file or directory, harmonise, validate and load it "
+        "in one transaction. --format names the INPUT layout; the loaded years are printed as "
+        "a table (--output-format csv|json, -o FILE); warnings go to stderr.",
+    )
     s.add_argument("path", help="file or directory")
-    s.add_argument("--format", default="auto", choices=["auto", "long", "oecd-icio", "wiod2016"])
+    s.add_argument("--format", default="auto", choices=INPUT_FORMATS, help="input layout")
     s.add_argument("--dataset", help="dataset name (default: derived from the path)")
+    s.add_argument(
+        "--unit",
+        help="unit of a table that does not state it (long layout), e.g. 'USD million', "
+        "'EUR million', 'USD thousand'; see docs/units.md",
+    )
     s.add_argument("--year", type=int, help="only this year")
     s.add_argument(
         "--replace", action="store_true", help="overwrite a year ingested from another file"
     )
+    s.add_argument("--output-format", default="table", choices=FORMATS, help="report format")
+    s.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    from gvc.commands.ingest_options import add_harmonise_options
+
+    add_harmonise_options(s)
     s.set_defaults(func=cmd_ingest)
 
     from gvc.catalog.objects import STEPS_EPILOG, StepsHelpFormatter
@@ -188,34 +220,42 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=StepsHelpFormatter,
     )
     s.add_argument("--dataset")
-    s.add_argument("--year", type=int)
+    s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
     s.add_argument(
         "--steps",
         help="comma-separated steps (default: the ones marked * below)",
     )
     s.add_argument("--force", action="store_true", help="recompute steps that are up to date")
+    add_output_options(s)
     s.set_defaults(func=cmd_run)
 
-    s = sub.add_parser("sql", parents=[common], help="run a SQL query on the store")
-    s.add_argument("query")
-    s.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
-    s.add_argument("--output", "-o", help="write to this file (needed for parquet)")
+    s = sub.add_parser(
+        "sql",
+        parents=[common],
+        help="run a SQL query on the store (read-only)",
+        description="Run one SQL query: the argument, -f FILE, or standard input (- or -f -).",
+    )
+    s.add_argument("query", nargs="?", help="the SQL text, or - to read it from stdin")
+    s.add_argument("-f", "--file", help="read the query from FILE (- for stdin)")
+    add_output_options(s, parquet=True)
     s.set_defaults(func=cmd_sql)
 
     s = sub.add_parser(
         "audit", parents=[common], help="run the audit queries (exit 6 on violation)"
     )
+    add_output_options(s)
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("tables", parents=[common], help="list the ingested tables")
-    s.add_argument("--format", default="table", choices=["table", "csv", "json"])
     s.add_argument(
         "--objects", action="store_true", help="list the SQL views, macros and audits instead"
     )
+    add_output_options(s)
     s.set_defaults(func=cmd_tables)
 
     s = sub.add_parser("demo", parents=[common], help="ingest the embedded WIOD 2013 and report")
     s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
+    add_output_options(s)
     s.set_defaults(func=cmd_demo)
 
     import importlib

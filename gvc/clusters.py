@@ -118,7 +118,7 @@ def _from_toml(p: Path) -> Clusters:
         cs, ss = body.get("countries"), body.get("sectors")
         if (cs is None) != (ss is None):
             raise InputError(f"{p}: cluster {name!r}: give both countries and sectors")
-        if cs is not None:
+        if cs is not None and ss is not None:
             members += [(c, s) for c in cs for s in ss]
         if not members:
             raise InputError(f"{p}: cluster {name!r} has no members")

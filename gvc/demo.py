@@ -44,11 +44,16 @@ def demo(
     first, last = done[0], done[-1]
     top = api.query(
         "SELECT origin_country AS origin, dest_country AS destination, "
-        'round(value / 1000, 1) AS "value added (USD bn)" '
-        "FROM top_va_flows('wiod2013', ?, 10)",
+        "round(value / 1000, 1) AS value FROM top_va_flows('wiod2013', ?, 10)",
         [last],
         db=db,
     )
+    # the header says the stored unit (millions of a currency, shown in billions)
+    unit = api.query(
+        "SELECT unit FROM tables WHERE dataset = 'wiod2013' AND year = ?", [last], db=db
+    ).iloc[0, 0]
+    currency = str(unit).split()[0] if unit else "unknown unit"
+    top = top.rename(columns={"value": f"value added ({currency} bn)"})
     top.insert(0, "year", last)
     countries = ", ".join(f"'{c}'" for c in DEMO_COUNTRIES)
     shares = api.query(

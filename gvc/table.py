@@ -135,12 +135,12 @@ class IOTable:
                     f"{source}: duplicate {what} cell at row {countries[r // N]}/{sectors[r % N]}, "
                     f"column {col}"
                 )
-        Z = np.zeros(n * n)
-        Z[flat_z] = val[is_z]
-        Z = Z.reshape(n, n)
-        Yd = np.zeros(n * G * F)
-        Yd[flat_y] = val[~is_z]
-        Yd = Yd.reshape(n, G * F)
+        z_flat = np.zeros(n * n)
+        z_flat[flat_z] = val[is_z]
+        Z = z_flat.reshape(n, n)
+        y_flat = np.zeros(n * G * F)
+        y_flat[flat_y] = val[~is_z]
+        Yd = y_flat.reshape(n, G * F)
         if x is None:
             x = Z.sum(axis=1) + Yd.sum(axis=1)
         x = np.asarray(x, dtype=np.float64)

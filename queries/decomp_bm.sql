@@ -9,7 +9,7 @@
 -- column approach: source or sink (where value added is counted along the chain); source for the own-flow perspectives
 -- column perspective: world, exporter, sector, bilateral or bilateral_sector (the perimeter within which double counting is removed)
 -- column term: Borin-Mancini term name
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_bm AS
 SELECT f.dataset, f.year, e.country AS exporter, e.sector AS export_sector,
        i.country AS importer, f.approach, f.perspective, f.term, f.value

@@ -8,7 +8,7 @@
 -- column approach: source or sink
 -- column perspective: world, exporter or bilateral
 -- column term: Borin-Mancini term
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_bm_bilateral AS
 SELECT dataset, year, exporter, importer, approach, perspective, term, sum(value) AS value
 FROM decomp_bm WHERE perspective IN ('world', 'exporter', 'bilateral') GROUP BY ALL

@@ -7,7 +7,7 @@
 -- column approach: source or sink
 -- column perspective: world or exporter
 -- column term: Borin-Mancini term
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_bm_exporter AS
 SELECT dataset, year, exporter, approach, perspective, term, sum(value) AS value
 FROM decomp_bm WHERE perspective IN ('world', 'exporter') GROUP BY ALL

@@ -8,7 +8,7 @@
 -- column approach: source or sink
 -- column perspective: world, exporter or sector
 -- column term: Borin-Mancini term
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_bm_sector AS
 SELECT dataset, year, exporter, export_sector, approach, perspective, term, sum(value) AS value
 FROM decomp_bm WHERE perspective IN ('world', 'exporter', 'sector') GROUP BY ALL

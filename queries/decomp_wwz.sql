@@ -7,7 +7,7 @@
 -- column export_sector: exporting sector
 -- column importer: direct importing country
 -- column term: WWZ term name (paper's names)
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_wwz AS
 SELECT f.dataset, f.year, e.country AS exporter, e.sector AS export_sector,
        i.country AS importer, f.term, f.value

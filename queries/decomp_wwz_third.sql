@@ -8,7 +8,7 @@
 -- column importer: direct importing country
 -- column third_country: the third country (role depends on the term, see doc)
 -- column term: WWZ term name
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW decomp_wwz_third AS
 SELECT f.dataset, f.year, e.country AS exporter, e.sector AS export_sector,
        i.country AS importer, t.country AS third_country, f.term, f.value

@@ -6,7 +6,7 @@
 -- column country: country of the node
 -- column sector: sector of the node
 -- column measure: measure name (see embeddedness_measures)
--- column value: value (share, count, centrality or table unit; NULL where undefined, e.g. a share of zero exports)
+-- column value: value (unit-free share, count or centrality, or in the dataset's unit, tables.unit; NULL where undefined, e.g. a share of zero exports)
 CREATE OR REPLACE VIEW embeddedness AS
 SELECT f.dataset, f.year, n.country, n.sector, f.measure, f.value
 FROM (

@@ -6,9 +6,9 @@
 -- column exporter: exporting country
 -- column export_sector: exporting sector
 -- column importer: importing country (never the exporter)
--- column intermediate: intermediate exports, sum over buying sectors of Z (table unit)
--- column final: final-goods exports, sum over final-demand categories of Y (table unit)
--- column total: intermediate + final
+-- column intermediate: intermediate exports, sum over buying sectors of Z (in the dataset's unit, tables.unit)
+-- column final: final-goods exports, sum over final-demand categories of Y (in the dataset's unit, tables.unit)
+-- column total: intermediate + final (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW gross_exports AS
 SELECT f.dataset, f.year, e.country AS exporter, e.sector AS export_sector,
        i.country AS importer, f.intermediate, f.final, f.intermediate + f.final AS total

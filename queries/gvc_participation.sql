@@ -6,7 +6,7 @@
 -- column country: country of the node
 -- column sector: sector of the node
 -- column measure: measure name (see doc)
--- column value: value (table unit, ratio or number of stages; NULL where undefined)
+-- column value: value (in the dataset's unit, tables.unit, for value measures; unit-free for ratios and numbers of stages; NULL where undefined)
 CREATE OR REPLACE VIEW gvc_participation AS
 SELECT f.dataset, f.year, n.country, n.sector, f.measure, f.value
 FROM facts.gvc_node f

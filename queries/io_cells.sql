@@ -8,7 +8,7 @@
 -- column col_country: buying country (intermediate use or final demand)
 -- column col_item: buying sector code (intermediate use) or final-demand category code
 -- column is_final: true for final-demand cells
--- column value: flow in the table unit (e.g. USD million)
+-- column value: flow in the dataset's unit (tables.unit, e.g. USD million)
 CREATE OR REPLACE VIEW io_cells AS
 SELECT z.dataset, z.year, r.country AS row_country, r.sector AS row_sector,
        c.country AS col_country, c.sector AS col_item, false AS is_final, z.value

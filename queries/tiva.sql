@@ -7,7 +7,7 @@
 -- column sector: exporting or origin sector
 -- column partner: partner country for FD_VA, FFD_DVA, IMGR_DVA; NULL otherwise
 -- column indicator: TiVA indicator code
--- column value: value (table unit, or a fraction for *SH indicators; NULL where undefined)
+-- column value: value (in the dataset's unit, tables.unit; a unit-free fraction for *SH indicators; NULL where undefined)
 CREATE OR REPLACE VIEW tiva AS
 SELECT f.dataset, f.year, n.country, n.sector, NULL::VARCHAR AS partner, f.indicator, f.value
 FROM facts.tiva_node f

@@ -6,7 +6,7 @@
 -- column country: reporting country
 -- column partner_or_sector: partner country (BALVAFD) or source sector (DFD_FVA)
 -- column indicator: TiVA indicator code
--- column value: value (table unit)
+-- column value: value (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW tiva_country_pairs AS
 SELECT f.dataset, f.year, c.country, p.country AS partner_or_sector, f.indicator, f.value
 FROM facts.tiva_country_pair f

@@ -6,7 +6,7 @@
 -- column origin_country: country where the value added is created
 -- column origin_sector: sector where the value added is created
 -- column dest_country: country whose final demand absorbs it
--- column value: value added (table unit)
+-- column value: value added (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW va_flows AS
 SELECT f.dataset, f.year, o.country AS origin_country, o.sector AS origin_sector,
        d.country AS dest_country, f.value

@@ -7,7 +7,7 @@
 -- column source_sector: sector where the value added was created
 -- column exporter: exporting country
 -- column export_sector: exporting sector
--- column value: value added embodied in the exports (table unit)
+-- column value: value added embodied in the exports (in the dataset's unit, tables.unit)
 CREATE OR REPLACE VIEW va_in_exports AS
 SELECT f.dataset, f.year, s.country AS source_country, s.sector AS source_sector,
        e.country AS exporter, e.sector AS export_sector, f.value

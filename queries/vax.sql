@@ -5,9 +5,9 @@
 -- doc: Value-added exports (Johnson and Noguera 2012): value added of the exporter absorbed in the importer's final demand, with bilateral gross exports and the VAX ratio.
 -- column exporter: country whose value added is exported
 -- column importer: country whose final demand absorbs it
--- column vax: value-added exports (table unit)
--- column gross_exports: bilateral gross exports exporter -> importer
--- column vax_ratio: vax / gross_exports (NULL when there are no gross exports)
+-- column vax: value-added exports (in the dataset's unit, tables.unit)
+-- column gross_exports: bilateral gross exports exporter -> importer (in the dataset's unit, tables.unit)
+-- column vax_ratio: vax / gross_exports (unit-free; NULL when there are no gross exports)
 CREATE OR REPLACE VIEW vax AS
 WITH v AS (
     SELECT dataset, year, origin_country AS exporter, dest_country AS importer, sum(value) AS vax

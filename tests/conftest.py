@@ -171,3 +171,13 @@ def register_command(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
 
     if module not in gvc.commands.MODULES:
         monkeypatch.setattr(gvc.commands, "MODULES", (*gvc.commands.MODULES, module))
+
+
+def errors_only(err: str) -> str:
+    """stderr of a CLI call less its progress lines (``[k/n] label``, written off a terminal):
+    what is left must be the one error line."""
+    import re
+
+    return "\n".join(
+        line for line in err.strip().splitlines() if not re.match(r"^\[\d+/\d+\] ", line)
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATASETS, provenance, register_command
+from conftest import DATASETS, errors_only, provenance, register_command
 from numpy.testing import assert_allclose
 
 from gvc import chains as geo
@@ -256,7 +256,7 @@ def test_cli_define_with_cepii_and_missing_pair_line(tmp_path, cepii_csv, monkey
     assert km.loc["FRA"] == pytest.approx(6300.0)
     capsys.readouterr()
     rc = main(base + cepii + ["--cepii-measure", "distw"])
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert rc != 0 and len(err.splitlines()) == 1 and "distw" in err
     assert main(base + cepii + ["--cepii-measure", "distw", "--km-fallback", "natural_earth"]) == 0
 

@@ -55,7 +55,8 @@ def test_define_run_report_plot(db, tmp_path, capsys):
         )
         == 0
     )
-    assert "defined chain loop" in capsys.readouterr().out
+    got = capsys.readouterr()
+    assert "defined chain loop" in got.err and "products of c14" in got.out
     assert main(["chain", "run", "loop", "--dataset", "t", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "2000" in out and "2001" in out

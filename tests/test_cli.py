@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import DATASETS, random_table
+from conftest import DATASETS, errors_only, random_table
 
 from gvc.cli import main
 
@@ -82,7 +82,14 @@ def test_audit_detects_tampering(tmp_path, capsys, wiod_db):
     con.execute("UPDATE facts.va_flows SET value = value * 2 WHERE origin_node = 0")
     con.close()
     assert main(["audit", "--db", str(db)]) == 6
-    assert "FAIL audit_va_flows_sum" in capsys.readouterr().out
+    got = capsys.readouterr()
+    assert "audit_va_flows_sum" in got.err
+    row = [line for line in got.out.splitlines() if "audit_va_flows_sum" in line][0]
+    assert row.split()[-1] == "FAIL" and int(row.split()[1]) > 0
+    # the same as one JSON document
+    assert main(["audit", "--db", str(db), "--format", "json"]) == 6
+    doc = json.loads(capsys.readouterr().out)
+    assert {d["audit"]: d["status"] for d in doc}["audit_va_flows_sum"] == "FAIL"
 
 
 def _bad_long_file(tmp_path, mutate):
@@ -126,8 +133,8 @@ def test_bad_input_one_line_error_and_store_unchanged(tmp_path, capsys, wiod_db,
     shutil.copy(wiod_db, db)
     before = _snapshot(db)
     path = _bad_long_file(tmp_path, mutate)
-    rc = main(["ingest", str(path), "--dataset", "bad", "--db", str(db)])
-    err = capsys.readouterr().err.strip()
+    rc = main(["ingest", str(path), "--dataset", "bad", "--db", str(db), "--unit", "USD million"])
+    err = errors_only(capsys.readouterr().err)
     assert rc == 2, err
     assert len(err.splitlines()) == 1 and err.startswith("gvc: error:")
     assert message.lower() in err.lower(), err
@@ -143,7 +150,7 @@ def test_truncated_and_empty_files(tmp_path, capsys):
     empty.write_text("")
     for path in (trunc, empty):
         rc = main(["ingest", str(path), "--db", str(db)])
-        err = capsys.readouterr().err.strip()
+        err = errors_only(capsys.readouterr().err)
         assert rc == 2 and len(err.splitlines()) == 1 and str(path.name) in err, err
 
 
@@ -158,7 +165,7 @@ def test_wrong_format_flag(tmp_path, capsys):
             str(tmp_path / "s.duckdb"),
         ]
     )
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert rc == 2 and len(err.splitlines()) == 1, err
 
 
@@ -174,7 +181,7 @@ def test_unbalanced_directory_table(tmp_path, capsys):
     out.to_parquet(d / "output.parquet")
     db = tmp_path / "s.duckdb"
     rc = main(["ingest", str(d), "--db", str(db)])
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert rc == 2 and "balance" in err and len(err.splitlines()) == 1, err
     assert not db.exists() or _snapshot(db).get("main.tables", 0) == 0
 
@@ -186,7 +193,7 @@ def test_missing_file_and_store(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb")]) == 2
     assert main(["sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")]) == 3
     assert main(["sql", "SELECT * FROM no_such_view", "--db", str(tmp_path / "s.duckdb")]) == 4
-    errs = capsys.readouterr().err.strip().splitlines()
+    errs = errors_only(capsys.readouterr().err).splitlines()
     assert len(errs) == 3 and all(e.startswith("gvc: error:") for e in errs)
 
 
@@ -210,9 +217,9 @@ def test_singular_table_is_numerical_error(tmp_path, capsys):
     path = tmp_path / "sing_2000.csv"
     df.to_csv(path, index=False)
     db = tmp_path / "s.duckdb"
-    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    assert main(["ingest", str(path), "--db", str(db), "--unit", "USD million"]) == 0
     rc = main(["run", "--db", str(db), "--steps", "core"])
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert rc == 5 and "singular" in err, err
 
 
@@ -221,6 +228,7 @@ def test_ingest_is_one_transaction_across_years(tmp_path, capsys):
     d = tmp_path / "two"
     d.mkdir()
     shutil.copy(WIOD / "wiot_2010.parquet", d)
+    shutil.copy(WIOD / "unit.txt", d)
     bad = pq.read_table(WIOD / "wiot_2011.parquet").to_pandas()
     for c in ("row_country", "row_sector", "col_country", "col_item"):
         bad[c] = bad[c].astype(str)
@@ -229,7 +237,7 @@ def test_ingest_is_one_transaction_across_years(tmp_path, capsys):
     bad.to_parquet(d / "wiot_2011.parquet")
     db = tmp_path / "s.duckdb"
     rc = main(["ingest", str(d), "--db", str(db)])
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert rc == 2 and "negative" in err and len(err.splitlines()) == 1, err
     snap = _snapshot(db)
     assert snap["main.tables"] == 0 and snap["facts.intermediate"] == 0
@@ -245,3 +253,58 @@ def test_python_api_query_pandas_and_arrow(wiod_db):
     tab = gvc.query(sql, db=wiod_db, as_="arrow")
     assert isinstance(tab, pa.Table) and tab.num_rows == len(df) == 41
     assert tab.column("dva").to_pylist() == df["dva"].tolist()
+
+
+# ---------------------------------------------------------------- one output contract
+
+
+def _leaf_parsers(parser, path=()):
+    import argparse
+
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield path, parser
+        return
+    for name, p in subs[0].choices.items():
+        yield from _leaf_parsers(p, (*path, name))
+
+
+def test_every_command_that_prints_results_takes_format_and_output():
+    from gvc.cli import build_parser
+    from gvc.commands.output import FORMATS
+
+    for path, p in _leaf_parsers(build_parser()):
+        opts = {o: a for a in p._actions for o in a.option_strings}
+        assert "-o" in opts and "--output" in opts, path
+        fmt = opts["--output-format"] if path == ("ingest",) else opts["--format"]
+        assert set(FORMATS) <= set(fmt.choices), path
+
+
+def test_sql_from_file_and_stdin_one_json_document(wiod_db, tmp_path, capsys, monkeypatch):
+    import io
+
+    q = tmp_path / "q.sql"
+    q.write_text("SELECT exporter, vax FROM vax WHERE year = 2011\nORDER BY vax DESC LIMIT 2;\n")
+    assert main(["sql", "-f", str(q), "--db", str(wiod_db), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [set(r) for r in doc] == [{"exporter", "vax"}] * 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(q.read_text()))
+    assert main(["sql", "-", "--db", str(wiod_db), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "exporter,vax"
+    assert main(["sql", "", "--db", str(wiod_db)]) == 2
+    assert errors_only(capsys.readouterr().err).startswith("gvc: error: empty query")
+    out = tmp_path / "r.json"
+    assert (
+        main(["sql", "-f", str(q), "--db", str(wiod_db), "--format", "json", "-o", str(out)]) == 0
+    )
+    got = capsys.readouterr()
+    assert got.out == "" and f"wrote {out}" in got.err and len(json.loads(out.read_text())) == 2
+
+
+def test_run_report_and_years_repeatable(wiod_db, capsys):
+    assert main(["run", "--db", str(wiod_db), "--steps", "core", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"dataset": "wiod2013", "year": 2011, "status": "up to date", "table": None, "rows": None}
+    ]
+    assert main(["run", "--db", str(wiod_db), "--year", "2010", "--year", "2011"]) == 3
+    assert "no table for 2010" in errors_only(capsys.readouterr().err)

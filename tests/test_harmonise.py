@@ -58,6 +58,7 @@ def raw_from_arrays(countries, sectors, fds, Z, Yd, x=None, year=2000) -> RawTab
         year,
         "arrays",
         "long",
+        unit="USD million",
         output_item=out_item,
     )
 
@@ -91,7 +92,8 @@ def test_fold_off_keeps_parts():
     raw = read(OECD / "ICIO2023_2019.csv")[0]
     t, steps = harmonise(raw, HarmoniseOptions(fold_processing_trade=False))
     assert t.countries == ("AUS", "CHN", "MEX", "ROW", "MX1", "MX2", "CN1", "CN2")
-    assert steps[0]["detail"].startswith("off:") and steps[0]["cells_changed"] == 0
+    fold = steps_by_name(steps)["fold_processing_trade"]
+    assert fold["detail"].startswith("off:") and fold["cells_changed"] == 0
     on, _ = harmonise(raw)
     # folding moves flows between countries but creates or loses none
     assert t.Z.sum() == pytest.approx(on.Z.sum(), rel=1e-13)
@@ -116,13 +118,13 @@ def _toy_with_total(chn_row_to_a: float):
 def test_fold_when_chn_already_holds_the_total():
     t, steps = harmonise(_toy_with_total(3.0))
     assert t.countries == ("A", "CHN")
-    assert "parts dropped" in steps[0]["detail"]
+    assert "parts dropped" in steps_by_name(steps)["fold_processing_trade"]["detail"]
     np.testing.assert_array_equal(t.Z, [[0.0, 5.0], [3.0, 0.0]])
 
 
 def test_fold_adds_when_chn_is_something_else():
     t, steps = harmonise(_toy_with_total(10.0))
-    assert "added" in steps[0]["detail"]
+    assert "added" in steps_by_name(steps)["fold_processing_trade"]["detail"]
     np.testing.assert_array_equal(t.Z, [[0.0, 10.0], [13.0, 0.0]])
 
 
@@ -239,6 +241,7 @@ def test_zero_output_sectors_recorded_wiod2013():
 
 def test_output_from_row_sums_when_file_has_none(tmp_path):
     shutil.copy(WIOD2013 / "wiot_2003.parquet", tmp_path / "wiot_2003.parquet")
+    shutil.copy(WIOD2013 / "unit.txt", tmp_path / "unit.txt")
     t, steps = harmonise(read(tmp_path)[0])
     assert steps_by_name(steps)["output"]["detail"].startswith("row sums")
     np.testing.assert_allclose(t.x, t.Z.sum(1) + t.Y_detail.sum(1))
@@ -267,11 +270,11 @@ def test_duplicate_cell_end_to_end(tmp_path):
     )
     (raw,) = read(p)  # the reader is faithful: both rows are there
     with pytest.raises(InputError, match="duplicate intermediate cell at row A/s, column A/s"):
-        harmonise(raw)
+        harmonise(raw, HarmoniseOptions(unit="USD million"))
 
 
 def test_unknown_sector_label_end_to_end(tmp_path):
-    for f in ("wiot_2000.parquet", "inputs_2000.parquet"):
+    for f in ("wiot_2000.parquet", "inputs_2000.parquet", "unit.txt"):
         shutil.copy(LRWIOD / f, tmp_path / f)
     s = pd.read_parquet(LRWIOD / "sectors.parquet")
     s = s[s["code"] != "LtQ"]
@@ -284,6 +287,7 @@ def test_unknown_sector_label_end_to_end(tmp_path):
 
 def test_duplicate_output_value_end_to_end(tmp_path):
     shutil.copy(WIOD2013 / "wiot_2011.parquet", tmp_path / "wiot_2011.parquet")
+    shutil.copy(WIOD2013 / "unit.txt", tmp_path / "unit.txt")
     out = pd.read_parquet(WIOD2013 / "output.parquet")
     out = out[out["year"] == 2011]
     pd.concat([out, out.iloc[:1]]).to_parquet(tmp_path / "output.parquet")

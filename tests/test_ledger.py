@@ -8,6 +8,7 @@ same transaction, and reports of missing or stale results refuse with exit code 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ def write_long(t, year: int, path) -> None:
     )
     df = pd.concat(rows, ignore_index=True)
     df.insert(0, "year", year)
+    df["unit"] = "USD million"
     assert n == t.G * t.N
     df.to_parquet(path, index=False)
 
@@ -234,3 +236,99 @@ def test_pipeline_schedules_a_chain_and_flags(tmp_path, monkeypatch):
     # a second run has nothing to do
     s = run_pipeline(toml)
     assert s.done == [] and len(s.skipped) == 2
+
+
+def test_replacing_a_table_removes_scenarios_that_read_it(store):
+    from gvc import scenarios
+
+    tmp, db = store
+    scenarios.define(
+        {
+            "name": "shock",
+            "dataset": "d",
+            "kind": "demand_shock",
+            "country": "CHN",
+            "sectors": ["S1"],
+            "change": -0.3,
+        },
+        db=db,
+    )
+    scenarios.define(
+        {"name": "sda", "dataset": "d", "kind": "sda", "year_from": 2010, "year_to": 2011}, db=db
+    )
+    scenarios.run("shock", dataset="d", db=db)
+    scenarios.run("sda", dataset="d", db=db)
+    assert {(2010, "scenario:shock"), (2011, "scenario:shock"), (2011, "scenario:sda")} <= results(
+        db
+    )
+    write_long(table(9), 2010, tmp / "t_2010.parquet")
+    assert (
+        main(["ingest", str(tmp / "t_2010.parquet"), "--dataset", "d", "--replace", "--db", db])
+        == 0
+    )
+    have = results(db)
+    # the sda of 2011 read 2010: gone with it; the 2011 shock read only 2011: kept
+    assert (2011, "scenario:shock") in have
+    assert (2010, "scenario:shock") not in have and (2011, "scenario:sda") not in have
+    assert rows_of(db, "SELECT count(*) FROM facts.scenario_sda") == 0
+    with pytest.raises(SchemaError, match="has no results; run 'gvc scenario run sda"):
+        scenarios.report("sda", dataset="d", year=2011, db=db)
+
+
+def test_pipeline_schedules_a_grouping(tmp_path, monkeypatch):
+    """``[[group]]`` in a pipeline file: step ``group:<name>`` for every unit, in the ledger, the
+    same bits as ``gvc group define`` + ``gvc group run``; members a table lacks are dropped."""
+    from gvc.groups import store as groups
+    from gvc.pipeline import run_pipeline
+    from gvc.pipeline.config import load_config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for y, seed in ((2010, 1), (2011, 2)):
+        write_long(table(seed), y, data / f"t_{y}.parquet")
+    toml = tmp_path / "p.toml"
+    toml.write_text(
+        'steps = ["core"]\n[output]\ndb = "p.duckdb"\n'
+        '[[source]]\npath = "data"\ndataset = "d"\n'
+        '[[group]]\nname = "g"\ngroups = { ASIA = ["CHN", "JPN"], WEST = ["USA", "DEU"] }\n'
+    )
+    assert "group:g" in load_config(toml).steps
+    s = run_pipeline(toml)
+    assert s.exit_code == 0 and len(s.done) == 2
+    sql = (
+        "SELECT year, exporter, importer, term, value FROM group_wwz WHERE grouping = 'g' "
+        "ORDER BY ALL"
+    )
+    with open_store(str(tmp_path / "p.duckdb"), read_only=True) as con:
+        e = {(x.year, x.result): x for x in ledger.entries(con, "d")}
+        got = con.execute(sql).fetchall()
+    assert all(e[(y, "group:g")].producer.startswith("pipeline:") for y in (2010, 2011))
+    assert {r[1] for r in got} >= {"ASIA", "WEST"}
+    ref = tmp_path / "ref.duckdb"
+    monkeypatch.chdir(tmp_path)
+    for y in (2010, 2011):
+        gvc.ingest(data / f"t_{y}.parquet", db=ref, dataset="d")
+    groups.define("g", dataset="d", groups={"ASIA": ["CHN", "JPN"], "WEST": ["USA", "DEU"]}, db=ref)
+    groups.run("g", dataset="d", db=ref)
+    with open_store(str(ref), read_only=True) as con:
+        assert got == con.execute(sql).fetchall()
+    assert run_pipeline(toml).done == []
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('name = "g"', "give concordance or groups"),
+        ('name = "g"\ngroups = { A = [] }', "groups must be a table of economies"),
+        ('name = "g"\nconcordance = "no_such_concordance"', "[[group]] #1: concordance"),
+        ('name = "g"\ngroups = { A = ["USA"] }\ncolour = "red"', "colour"),
+    ],
+)
+def test_pipeline_group_entries_are_checked_when_read(tmp_path, entry, message):
+    from gvc.errors import InputError
+    from gvc.pipeline.config import load_config
+
+    toml = tmp_path / "p.toml"
+    toml.write_text(f'[[source]]\npath = "."\ndataset = "d"\n[[group]]\n{entry}\n')
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_config(toml)

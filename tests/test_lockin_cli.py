@@ -4,7 +4,7 @@ codes for an unknown dataset, country or a bad rules file."""
 from __future__ import annotations
 
 import pytest
-from conftest import provenance, random_table, register_command
+from conftest import errors_only, provenance, random_table, register_command
 
 from gvc.catalog import open_store
 from gvc.cli import main
@@ -84,15 +84,15 @@ def test_flags_report_and_plot(db, tmp_path, capsys) -> None:
 )
 def test_errors_are_one_line(db, capsys, args, code, words) -> None:
     assert main([*args, "--db", db]) == code
-    err = capsys.readouterr().err
-    assert words in err and len(err.strip().splitlines()) == 1
+    err = errors_only(capsys.readouterr().err)
+    assert words in err and len(err.splitlines()) == 1
 
 
 def test_bad_rules_file_is_one_line(db, tmp_path, capsys) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[focal_structure]\nhhi_threshold = 'high'\n")
     assert main(["flags", "--db", db, "--dataset", "rnd", "--rules", str(bad)]) == 2
-    err = capsys.readouterr().err.strip()
+    err = errors_only(capsys.readouterr().err)
     assert "bad.toml" in err and "hhi_threshold" in err and len(err.splitlines()) == 1
     broken = tmp_path / "broken.toml"
     broken.write_text("[focal_structure\n")

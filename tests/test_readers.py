@@ -44,7 +44,7 @@ def test_detect_format(path, fmt):
 
 def test_wiod2013_one_year_matches_readme():
     (raw,) = read(WIOD2013, year=2011)
-    assert raw.format == "long" and raw.year == 2011
+    assert raw.format == "long" and raw.year == 2011 and raw.unit == "USD million"  # unit.txt
     assert len(raw.countries) == 41 and {"ROM", "RoW"} <= set(raw.countries)
     assert raw.sectors == [f"c{k}" for k in range(1, 36)]
     assert raw.fd_categories == ["CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"]
@@ -74,11 +74,13 @@ def test_wiod2013_single_file_and_csv_agree(tmp_path):
     assert (a.countries, a.sectors, a.fd_categories) == (b.countries, b.sectors, b.fd_categories)
     np.testing.assert_array_equal(a.cells["value"].to_numpy(), b.cells["value"].to_numpy())
     assert a.output_item is None  # a lone cell file carries no output
+    assert a.unit is None and b.unit is None  # nor a unit: ingest asks for --unit
 
 
 def test_lrwiod2000_directory():
     (raw,) = read(LRWIOD)
     assert raw.year == 2000 and raw.output_item == "GO" and raw.va_item == "VA"
+    assert raw.unit == "USD million"  # unit.txt
     assert len(raw.countries) == 26 and len(raw.sectors) == 23
     assert raw.sectors[:3] == ["AtB", "C", "D15t16"]
     assert raw.fd_categories == ["CONS_h", "CONS_g", "GFCF", "INVEN"]
@@ -102,6 +104,7 @@ def test_long_year_filter_errors():
 def test_wiod2016_slice_readme_numbers():
     (raw,) = read(WIOD2016)
     assert raw.format == "wiod2016" and raw.year == 2002 and raw.countries == ["FRA", "USA"]
+    assert raw.unit == "USD million"  # as the release documents it
     assert len(raw.sectors) == 56 and raw.sectors[4] == "C10-C12"
     assert raw.fd_categories == ["CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"]
     assert any("official WIOD 2016 code" in n for n in raw.notes)  # "Low Tech" labels
@@ -131,7 +134,7 @@ def test_wiod2016_csv_same_as_parquet(tmp_path):
 
 def test_oecd_2021_layout():
     (raw,) = read(OECD / "ICIO2021_2015.csv")
-    assert raw.edition == "2021" and raw.year == 2015
+    assert raw.edition == "2021" and raw.year == 2015 and raw.unit == "USD million"
     assert raw.countries == ["AUS", "CHN", "MEX", "ROW", "MX1", "MX2", "CN1", "CN2"]
     assert raw.sectors == ["01T02", "26", "64T66"]
     assert raw.fd_categories == ["HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR"]
@@ -145,6 +148,7 @@ def test_oecd_2021_layout():
 def test_oecd_2023_total_column_renamed():
     (raw,) = read(OECD / "ICIO2023_2019.csv")
     assert raw.edition == "2023" and raw.sectors == ["A01_02", "C26", "K"]
+    assert raw.unit == "USD million"
     assert raw.output_item == "OUT" and raw.va_item == "VA"
     assert set(raw.inputs["item"]) == {"TLS", "VA", "OUT", "TOTAL"}
     assert any("'OUT' stored as inputs item 'TOTAL'" in n for n in raw.notes)

@@ -9,7 +9,7 @@ import pytest
 from conftest import LRWIOD, OECD, WIOD2013, WIOD2016
 
 from gvc.errors import InputError
-from gvc.ingestion.harmonise import harmonise
+from gvc.ingestion.harmonise import HarmoniseOptions, harmonise
 from gvc.ingestion.validate import validate
 from gvc.readers import read
 
@@ -121,8 +121,8 @@ def test_missing_output_end_to_end(tmp_path):
     inp = pd.read_parquet(LRWIOD / "inputs_2000.parquet")
     drop = (inp["item"] == "GO") & (inp["country"] == "USA") & (inp["sector"] == "J")
     inp[~drop].to_parquet(tmp_path / "inputs_2000.parquet")
-    t, steps = harmonise(read(tmp_path)[0])
-    assert "1 country-sectors without a value" in steps[1]["detail"]
+    t, steps = harmonise(read(tmp_path)[0], HarmoniseOptions(unit="USD million"))
+    assert "1 country-sectors without a value" in {s["step"]: s for s in steps}["output"]["detail"]
     with pytest.raises(InputError, match="output is missing .* for USA/J"):
         validate(t, "lr")
 

@@ -11,8 +11,15 @@ from::
            options_hash, options, gvc_version, rows, seconds, producer, computed_at)
 
 ``input_sha256`` is the input table's identity (``tables.table_sha256``); ``depends_on_years``
-the years whose input it used (``flags`` of 2011 compare with 2008); ``options_hash`` the
-sha256 of its options or definition (:func:`options_hash`).
+the years whose input it used (``flags`` of 2011 compare with 2006); ``depends_on_tables``
+``dataset/year`` tables of other datasets it read (a firm network's embeddedness comes from a
+country x industry dataset); ``options_hash`` the sha256 of its options or definition
+(:func:`options_hash`).
+
+Results whose input is not an input-output table (a firm network) give their input's identity
+themselves (``input_sha256=``, :data:`OWN_INPUT_KINDS`), live in tables of their own schema
+(``firms.flags``: the rows are picked by the scope alone, e.g. ``{"network": "demo"}``) and
+use ``year = 0`` when they are not per year.
 
 Rules every producer and reader follows (a second freshness mechanism would be a bug):
 
@@ -43,6 +50,9 @@ from gvc.errors import SchemaError
 from gvc.store import fetch_one, run_sql, transaction
 
 log = logging.getLogger(__name__)
+
+OWN_INPUT_KINDS = frozenset({"firms"})
+"""Result kinds whose input identity is not a ``tables`` row (given by the writer)."""
 
 
 def options_hash(options: Mapping[str, Any]) -> str:
@@ -143,12 +153,14 @@ def status(
     year: int,
     result: str,
     expected_options_hash: str | None = None,
+    current_input: str | None = None,
 ) -> str:
     """``fresh``, ``missing``, or ``stale: <why>`` for one result of ``(dataset, year)``.
 
     Stale reasons: the input was replaced since (``input changed``), another gvc version
     computed it (``computed by gvc X``), other options or another definition (``options
-    changed``). ``expected_options_hash`` None skips the options check.
+    changed``). ``expected_options_hash`` None skips the options check; ``current_input`` is
+    the input's current identity for :data:`OWN_INPUT_KINDS` (else read from ``tables``).
     """
     from gvc import __version__
 
@@ -158,7 +170,8 @@ def status(
     e = found[0]
     why = []
     try:
-        if e.input_sha256 != table_sha256(con, dataset, year):
+        now = current_input if current_input is not None else table_sha256(con, dataset, year)
+        if e.input_sha256 != now:
             why.append("input changed")
     except SchemaError:
         why.append("input table gone")
@@ -179,6 +192,12 @@ def _scope_sql(scope: Mapping[str, Any]) -> tuple[str, list[Any]]:
     return "".join(f" AND {c}" for c in conds), params
 
 
+def _qualified(table: str) -> tuple[str, str]:
+    """``(schema, name)``: a bare name is a table of ``facts``."""
+    schema, _, name = table.rpartition(".")
+    return (schema or "facts", name)
+
+
 def _delete_rows(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
@@ -190,19 +209,26 @@ def _delete_rows(
     for t in tables:
         if not _exists(con, t):
             continue
-        run_sql(
-            con,
-            f"DELETE FROM facts.{t} WHERE dataset = ? AND year = ?{extra}",
-            [dataset, year, *params],
-            obj=f"facts.{t}",
-        )
+        schema, name = _qualified(t)
+        if schema == "facts":
+            run_sql(
+                con,
+                f"DELETE FROM facts.{name} WHERE dataset = ? AND year = ?{extra}",
+                [dataset, year, *params],
+                obj=f"facts.{name}",
+            )
+        else:  # a table of its own schema: rows picked by the scope alone
+            if not scope:
+                raise SchemaError(f"{t}: a result outside facts needs a scope")
+            run_sql(con, f"DELETE FROM {schema}.{name} WHERE true{extra}", params, obj=t)
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = _qualified(table)
     row = fetch_one(
         con,
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'facts' AND table_name = ?",
-        [table],
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+        [schema, name],
     )
     return bool(row and row[0])
 
@@ -251,17 +277,18 @@ def invalidate(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> list[
     """
     rows = run_sql(
         con,
-        "SELECT year, result FROM ledger WHERE dataset = ? AND "
-        "(year = ? OR list_contains(depends_on_years, ?)) ORDER BY year, result",
-        [dataset, year, year],
+        "SELECT dataset, year, result FROM ledger WHERE (dataset = ? AND "
+        "(year = ? OR list_contains(depends_on_years, ?))) "
+        "OR list_contains(depends_on_tables, ?) ORDER BY dataset, year, result",
+        [dataset, year, year, f"{dataset}/{year}"],
         obj="ledger",
     ).fetchall()
     with transaction(con):
-        for y, r in rows:
-            remove_result(con, dataset, int(y), r)
+        for d, y, r in rows:
+            remove_result(con, d, int(y), r)
     if rows:
         log.info("%s %s: %d dependent results removed", dataset, year, len(rows))
-    return [(int(y), r) for y, r in rows]
+    return [(int(y), r) for _, y, r in rows]
 
 
 def _insert(
@@ -275,8 +302,12 @@ def _insert(
     """Append rows (an Arrow table or a Parquet file) to ``facts.<table>`` BY NAME, with
     ``dataset``, ``year`` and the scope's constant columns added where the rows lack them."""
     names = data.column_names if isinstance(data, pa.Table) else _parquet_columns(data)
-    consts = ["?::VARCHAR AS dataset", "?::SMALLINT AS year"]
-    params: list[Any] = [dataset, year]
+    schema, name = _qualified(table)
+    if schema == "facts":
+        consts = ["?::VARCHAR AS dataset", "?::SMALLINT AS year"]
+        params: list[Any] = [dataset, year]
+    else:
+        consts, params = [], []
     for col, val in scope.items():
         if col not in names:
             consts.append(f"? AS {col}")
@@ -287,13 +318,11 @@ def _insert(
     else:
         src = "read_parquet(?)"
     try:
-        sql = (
-            f"INSERT INTO facts.{table} BY NAME SELECT {', '.join(consts)}, "
-            f"{', '.join(names)} FROM {src}"
-        )
+        cols = ", ".join([*consts, *(f'"{c}"' for c in names)])
+        sql = f"INSERT INTO {schema}.{name} BY NAME SELECT {cols} FROM {src}"
         if not isinstance(data, pa.Table):
             params.append(str(data))
-        run_sql(con, sql, params, obj=f"facts.{table}")
+        run_sql(con, sql, params, obj=f"{schema}.{name}")
     finally:
         if isinstance(data, pa.Table):
             con.unregister("_gvc_rows")
@@ -320,6 +349,7 @@ def write_result(
     options: Mapping[str, Any],
     scope: Mapping[str, Any] | None = None,
     depends_on_years: Sequence[int] | None = None,
+    depends_on_tables: Sequence[tuple[str, int]] | None = None,
     seconds: float | None = None,
     producer: str = "run",
     input_sha256: str | None = None,
@@ -335,7 +365,10 @@ def write_result(
     ----------
     input_sha256 : the input identity the result was computed from; default the stored
         table's current one. A different one (a pipeline unit computed from an input that was
-        replaced meanwhile) is refused.
+        replaced meanwhile) is refused. Required for :data:`OWN_INPUT_KINDS`, whose input is
+        not a ``tables`` row.
+    depends_on_tables : ``(dataset, year)`` input tables of other datasets the result read;
+        replacing one of them deletes the result.
     expected_rows : rows each Parquet file must hold (a manifest's counts).
 
     Returns
@@ -351,7 +384,12 @@ def write_result(
     from gvc import __version__
 
     scope = dict(scope or {})
-    current = table_sha256(con, dataset, year)
+    if kind in OWN_INPUT_KINDS:
+        if input_sha256 is None:
+            raise SchemaError(f"result {result!r} of kind {kind!r} needs its input_sha256")
+        current = input_sha256
+    else:
+        current = table_sha256(con, dataset, year)
     if input_sha256 is not None and input_sha256 != current:
         raise SchemaError(
             f"{dataset} {year}: result {result!r} was computed from another input "
@@ -372,7 +410,10 @@ def write_result(
             total += n
         run_sql(
             con,
-            "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?)",
+            "INSERT INTO ledger (dataset, year, result, kind, tables, scope, input_sha256, "
+            "depends_on_years, options_hash, options, gvc_version, rows, seconds, producer, "
+            "computed_at, depends_on_tables) "
+            "VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?)",
             [
                 dataset,
                 year,
@@ -389,6 +430,7 @@ def write_result(
                 seconds,
                 producer,
                 _now(),
+                [f"{d}/{int(y)}" for d, y in (depends_on_tables or ())],
             ],
             obj="ledger",
         )
@@ -402,6 +444,7 @@ def require_fresh(
     result: str,
     expected_options_hash: str | None,
     hint: str,
+    current_input: str | None = None,
 ) -> None:
     """Raise :class:`SchemaError` (exit code 3) naming every year whose result is not fresh.
 
@@ -409,7 +452,7 @@ def require_fresh(
     """
     bad = []
     for y in years:
-        s = status(con, dataset, int(y), result, expected_options_hash)
+        s = status(con, dataset, int(y), result, expected_options_hash, current_input)
         if s != "fresh":
             bad.append(f"{y} {s}")
     if bad:

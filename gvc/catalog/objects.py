@@ -74,6 +74,16 @@ def steps_help(width: int = 100) -> str:
         + "; query with "
         + ", ".join(_readers(list(CHAIN_TABLES)))
     )
+    from gvc.groups.steps import FACTS_DDL as GROUP_TABLES
+
+    lines.append("    group:<name>, groups")
+    lines += wrap.wrap(
+        "a grouping defined with 'gvc group define' (groups of countries as one economy: KWW, "
+        "WWZ, BM, TiVA, participation); writes "
+        + ", ".join(f"facts.{t}" for t in GROUP_TABLES)
+        + "; query with "
+        + ", ".join(_readers(list(GROUP_TABLES)))
+    )
     lines.append("    flags")
     lines += wrap.wrap(
         "lock-in flags of every year from the stored embeddedness (computed after the other "

@@ -57,6 +57,10 @@ BASE_DDL = [
         PRIMARY KEY (dataset, year))""",
     "ALTER TABLE tables ADD COLUMN IF NOT EXISTS table_sha256 VARCHAR",
     "ALTER TABLE tables ADD COLUMN IF NOT EXISTS options JSON",
+    # units (issue 19): the unit as the file gave it and the factor that scaled it to the
+    # stored ``unit`` (e.g. USD thousand -> USD million: 0.001); NULL for older stores' tables
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_as_published VARCHAR",
+    "ALTER TABLE tables ADD COLUMN IF NOT EXISTS unit_factor DOUBLE",
     """CREATE TABLE IF NOT EXISTS countries (
         dataset VARCHAR NOT NULL, country VARCHAR NOT NULL, position INTEGER NOT NULL,
         name VARCHAR, PRIMARY KEY (dataset, country))""",
@@ -99,10 +103,15 @@ LEDGER_DDL = """CREATE TABLE IF NOT EXISTS ledger (
     computed_at TIMESTAMP NOT NULL,
     PRIMARY KEY (dataset, year, result))"""
 
+LEDGER_ALTER = "ALTER TABLE ledger ADD COLUMN IF NOT EXISTS depends_on_tables VARCHAR[]"
+
 _COMMENTS = {
     "tables.table_sha256": "identity of the harmonised input: sha256 of the file's sha256, the "
     "harmonisation options and the declared unit; every result in the ledger names it",
     "tables.options": "harmonisation options the table was read with (JSON)",
+    "tables.unit_as_published": "unit the file stated (in gvc's spelling; the file's own words "
+    "are in tables.harmonisation) or that was declared with --unit",
+    "tables.unit_factor": "factor that scaled the published values to tables.unit",
     "ledger.result": "result name: a step (core, wwz, ...), chain:<name>, flags, ...",
     "ledger.kind": "step (computed from one table), chain, flags (from stored results), ...",
     "ledger.tables": "the fact tables holding this result's rows (facts.<name>)",
@@ -111,6 +120,8 @@ _COMMENTS = {
     "ledger.input_sha256": "tables.table_sha256 of the input it was computed from",
     "ledger.depends_on_years": "years of the dataset whose input it used (replacing one of "
     "them deletes this result in the same transaction)",
+    "ledger.depends_on_tables": "dataset/year input tables of other datasets it read "
+    "(replacing one of them deletes this result)",
     "ledger.options_hash": "sha256 of the options or definition it was computed with",
     "ledger.options": "those options or that definition (JSON)",
     "ledger.gvc_version": "gvc version that computed it (another version recomputes it)",
@@ -145,7 +156,7 @@ def setup(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
 
     with transaction(con):
         old = _stored_version(con)
-        for stmt in BASE_DDL + [LEDGER_DDL] + facts_ddl():
+        for stmt in BASE_DDL + [LEDGER_DDL, LEDGER_ALTER] + facts_ddl():
             run_sql(con, stmt, obj="schema")
         if old is not None and old < SCHEMA_VERSION:
             _migrate(con, old)

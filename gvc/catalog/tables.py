@@ -32,7 +32,7 @@ DIMENSIONS = (("countries", "country"), ("sectors", "sector"), ("fd_categories",
 TABLE_COLUMNS = (
     "dataset, year, source, format, edition, file_sha256, unit, value_added_definition, "
     "output_definition, harmonisation, warnings, n_countries, n_sectors, n_fd_categories, "
-    "gvc_version, ingested_at, table_sha256, options"
+    "gvc_version, ingested_at, table_sha256, options, unit_as_published, unit_factor"
 )
 
 
@@ -70,7 +70,8 @@ def insert_table_row(
     """Insert the ``tables`` row of one input (the caller has removed any older one).
 
     ``provenance`` holds ``source, format, edition, file_sha256, unit, value_added_definition,
-    output_definition, harmonisation, warnings, table_sha256, options``.
+    output_definition, harmonisation, warnings, table_sha256, options, unit_as_published,
+    unit_factor`` (the last two: the file's own unit and the factor that scaled it to ``unit``).
     """
     from gvc import __version__
 
@@ -78,7 +79,7 @@ def insert_table_row(
     run_sql(
         con,
         f"INSERT INTO tables ({TABLE_COLUMNS}) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
         [
             dataset,
             year,
@@ -98,6 +99,8 @@ def insert_table_row(
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
             provenance.get("table_sha256") or provenance["file_sha256"],
             json.dumps(provenance.get("options", {}), sort_keys=True, default=str),
+            provenance.get("unit_as_published"),
+            provenance.get("unit_factor"),
         ],
         obj="tables",
     )
@@ -194,14 +197,21 @@ def insert_inputs(
     return {name: _insert(con, name, dataset, year, data, {}) for name, data in facts.items()}
 
 
-def dimension_tables(table: Any) -> dict[str, pa.Table]:
+def dimension_tables(
+    table: Any, names: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, pa.Table]:
     """``countries, sectors, fd_categories, nodes`` rows of an :class:`~gvc.table.IOTable`
-    (less ``dataset``), with the names of known codes (:mod:`gvc.classifications`)."""
+    (less ``dataset``), with the names of known codes (:mod:`gvc.classifications`); ``names``
+    (``{"countries"|"sectors"|"fd_categories": {code: name}}``) adds or overrides them."""
     import numpy as np
 
     from gvc.classifications import dimension_names
 
-    names = dimension_names(table)
+    known = dimension_names(table)
+    names = {
+        dim: {**known.get(dim, {}), **(names or {}).get(dim, {})}
+        for dim in ("countries", "sectors", "fd_categories")
+    }
     out = {}
     for (dim, col), labels in zip(
         DIMENSIONS, (table.countries, table.sectors, table.fd_categories), strict=True

@@ -9,4 +9,8 @@ MODULES: tuple[str, ...] = (
     "gvc.commands.chain",
     "gvc.commands.lockin",
     "gvc.commands.pipeline",
+    "gvc.commands.scenario",
+    "gvc.commands.firms",
+    "gvc.commands.groups",
+    "gvc.commands.convert",
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from gvc.commands.output import Progress, Report, add_output_options, emit, frame, status
+
 
 def _codes(text: str | None) -> list[str] | None:
     """``"USA,CHN"`` -> ``["USA", "CHN"]``; ``None`` or ``"all"`` -> ``None`` (all)."""
@@ -49,6 +51,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="great-circle km for country pairs the CEPII file lacks (default: error)",
     )
     s.add_argument("--paths", type=int, default=20, help="structural paths to keep (default 20)")
+    add_output_options(s)
     s.set_defaults(func=_define)
 
     s = csub.add_parser("run", parents=[common], help="compute a defined chain for stored years")
@@ -56,6 +59,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--dataset", required=True)
     s.add_argument("--year", type=int, action="append", help="only these years (repeatable)")
     s.add_argument("--force", action="store_true", help="recompute years that are up to date")
+    add_output_options(s)
     s.set_defaults(func=_run)
 
     s = csub.add_parser(
@@ -69,10 +73,12 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--top", type=int, default=5, help="paths listed (default 5)")
     s.add_argument("--plot", help="write a picture to this .png/.svg/.pdf file")
     s.add_argument("--plot-kind", default="both", choices=["both", "map", "years"])
+    add_output_options(s)
     s.set_defaults(func=_report)
 
     s = csub.add_parser("list", parents=[common], help="the chains defined for a dataset")
     s.add_argument("--dataset", required=True)
+    add_output_options(s)
     s.set_defaults(func=_list)
 
 
@@ -92,28 +98,51 @@ def _define(a: argparse.Namespace) -> int:
         paths=a.paths,
         db=a.db,
     )
-    print(f"defined chain {spec.name} ({spec.dataset}): {spec.describe()}")
-    if spec.km_file:
-        fb = f", missing pairs: {spec.km_fallback}" if spec.km_fallback else ""
-        print(f"km: {spec.km_source} from {spec.km_file} (sha256 {spec.km_file_sha256}{fb})")
+    status(f"defined chain {spec.name} ({spec.dataset}): {spec.describe()}")
+    emit(
+        frame(
+            [
+                (
+                    spec.name,
+                    spec.dataset,
+                    spec.describe(),
+                    spec.km_source,
+                    spec.km_file,
+                    spec.km_file_sha256,
+                    spec.km_fallback,
+                    spec.paths,
+                )
+            ],
+            [
+                "chain",
+                "dataset",
+                "definition",
+                "km_source",
+                "km_file",
+                "km_file_sha256",
+                "km_fallback",
+                "paths",
+            ],
+        ),
+        a.format,
+        a.output,
+    )
     return 0
 
 
 def _run(a: argparse.Namespace) -> int:
     from gvc import chains
-    from gvc.cli import _Progress
 
     done = chains.run(
-        a.name, dataset=a.dataset, years=a.year, force=a.force, db=a.db, progress=_Progress()
+        a.name, dataset=a.dataset, years=a.year, force=a.force, db=a.db, progress=Progress()
     )
+    rows: list[tuple[object, ...]] = []
     for year, counts in done:
         if not counts:
-            print(f"up to date chain {a.name} {a.dataset} {year}")
-            continue
-        print(
-            f"computed chain {a.name} {a.dataset} {year}: "
-            + ", ".join(f"{t} ({n:,} rows)" for t, n in counts.items())
-        )
+            rows.append((a.name, year, "up to date", None, None))
+        for t, n in counts.items():
+            rows.append((a.name, year, "computed", t, n))
+    emit(frame(rows, ["chain", "year", "status", "table", "rows"]), a.format, a.output)
     return 0
 
 
@@ -121,10 +150,12 @@ def _report(a: argparse.Namespace) -> int:
     from gvc import chains
 
     rep = chains.report(a.name, dataset=a.dataset, year=a.year, db=a.db)
-    print(chains.format_report(rep, year=a.year, top=a.top))
+    out = Report(text=chains.format_report(rep, year=a.year, top=a.top))
+    out.add("totals", rep.totals).add("paths", rep.paths)
+    emit(out, a.format, a.output)
     if a.plot:
-        out = chains.plot(rep, a.plot, year=a.year, kind=a.plot_kind)
-        print(f"\nwrote {out}")
+        path = chains.plot(rep, a.plot, year=a.year, kind=a.plot_kind)
+        status(f"wrote {path}")
     return 0
 
 
@@ -132,5 +163,5 @@ def _list(a: argparse.Namespace) -> int:
     from gvc import chains
 
     names = chains.chain_names(a.dataset, db=a.db)
-    print("\n".join(names) if names else f"(no chains defined for {a.dataset})")
+    emit(frame([(n,) for n in names], ["chain"]), a.format, a.output)
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from gvc.commands.output import add_output_options, emit
+
 
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
@@ -27,14 +29,12 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="bm only: the perimeter within which double counting is removed (sector, bilateral "
         "and bilateral_sector are own-flow perimeters, where source and sink coincide)",
     )
-    s.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
-    s.add_argument("--output", "-o")
+    add_output_options(s, parquet=True)
     s.set_defaults(func=_run)
 
 
 def _run(a: argparse.Namespace) -> int:
     from gvc.api import decompose
-    from gvc.cli import _print_frame
 
     df = decompose(
         a.method,
@@ -47,5 +47,5 @@ def _run(a: argparse.Namespace) -> int:
         approach=a.approach,
         perspective=a.perspective,
     )
-    _print_frame(df, a.format, a.output)
+    emit(df, a.format, a.output)
     return 0

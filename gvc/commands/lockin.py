@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from gvc.commands.output import Progress, Report, add_output_options, emit, status
+
 
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``embeddedness`` and ``flags``."""
@@ -24,7 +26,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("--year", type=int)
     s.add_argument("--country", help="only the sectors of this country")
     s.add_argument("--top", type=int, default=10, help="rows per section (default 10)")
-    s.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    add_output_options(s)
     s.set_defaults(func=_embeddedness)
 
     s = sub.add_parser(
@@ -48,11 +50,11 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="list flagged rows of every year (default: "
         "the flagged rows of the latest year, and the changes over all years)",
     )
+    add_output_options(s)
     s.set_defaults(func=_flags)
 
 
 def _embeddedness(a: argparse.Namespace) -> int:
-    from gvc.cli import _print_frame, _Progress
     from gvc.lockin.report import embeddedness_report
 
     rep = embeddedness_report(
@@ -61,22 +63,22 @@ def _embeddedness(a: argparse.Namespace) -> int:
         year=a.year,
         country=a.country,
         top=a.top,
-        progress=_Progress(),
+        progress=Progress(),
     )
     where = f", {a.country}" if a.country else ""
     if rep.computed:
-        print(f"computed embeddedness for {len(rep.computed)} years of {rep.dataset}")
-    print(
-        f"Embeddedness of cluster nodes, {rep.dataset} {rep.year}{where} ({len(rep.nodes)} nodes)"
+        status(f"computed embeddedness for {len(rep.computed)} years of {rep.dataset}")
+    out = Report(
+        title=f"Embeddedness of cluster nodes, {rep.dataset} {rep.year}{where} "
+        f"({len(rep.nodes)} nodes)"
     )
-    for title, frame in rep.sections.items():
-        print(f"\n{title}:")
-        _print_frame(frame.round(3), a.format)
+    for k, (title, section) in enumerate(rep.sections.items()):
+        out.add(f"section_{k + 1}", section.round(3) if a.format == "table" else section, title)
+    emit(out, a.format, a.output)
     return 0
 
 
 def _flags(a: argparse.Namespace) -> int:
-    from gvc.cli import _print_frame, _Progress
     from gvc.lockin.report import flags_report
 
     rep = flags_report(
@@ -87,25 +89,30 @@ def _flags(a: argparse.Namespace) -> int:
         country=a.country,
         year=a.year,
         plot_dir=a.plot,
-        progress=_Progress(),
+        progress=Progress(),
     )
     flagged = rep.flagged
+    where = f"{rep.dataset}{', ' + a.country if a.country else ''}"
     if not a.all_years and a.year is None and len(flagged):
         last = int(flagged["year"].max())
         flagged = flagged[flagged["year"] == last]
-        print(
-            f"Flagged in {last} ({rep.dataset}{', ' + a.country if a.country else ''}; "
-            "--all-years for every year):"
-        )
+        heading = f"Flagged in {last} ({where}; --all-years for every year)"
     else:
-        print(f"Flagged ({rep.dataset}{', ' + a.country if a.country else ''}):")
-    _print_frame(flagged.drop(columns=["cluster"]) if flagged["cluster"].isna().all() else flagged)
-    print("\nFlagged nodes by flag (rows) and year (columns):")
-    counts = rep.changes.pivot(index="flag", columns="year", values="flagged")
-    _print_frame(counts.reset_index())
+        heading = f"Flagged ({where})"
+    if flagged["cluster"].isna().all():
+        flagged = flagged.drop(columns=["cluster"])
+    counts = rep.changes.pivot(index="flag", columns="year", values="flagged").reset_index()
+    counts.columns = [str(c) for c in counts.columns]
     ch = rep.changes[(rep.changes["entered"] > 0) | (rep.changes["left"] > 0)]
-    print("\nChanges of the flagged set since the previous year:")
-    _print_frame(ch.fillna({"entered_nodes": "", "left_nodes": ""}))
+    out = Report()
+    out.add("flagged", flagged, heading)
+    out.add("counts", counts, "Flagged nodes by flag (rows) and year (columns)")
+    out.add(
+        "changes",
+        ch.fillna({"entered_nodes": "", "left_nodes": ""}),
+        "Changes of the flagged set since the previous year",
+    )
+    emit(out, a.format, a.output)
     for p in rep.plots:
-        print(f"wrote {p}")
+        status(f"wrote {p}")
     return 0

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import sys
 
+from gvc.commands.output import Progress, add_output_options, emit, frame, status
+
 EXIT_HELP = (
     "exit codes: 0 every unit done or up to date; 2 bad pipeline file, or bad input in a "
     "unit; 5 a unit's table is not productive; 1 internal error or lost worker; 3/4 store or "
@@ -55,14 +57,19 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         metavar="SECONDS",
         help="wait this long for another pipeline's lock on the store (default: fail at once)",
     )
-    s.add_argument("--log-json", action="store_true", help="one JSON object per event on stdout")
+    s.add_argument(
+        "--log-json",
+        action="store_true",
+        help="one JSON object per event on stdout (a log stream; replaces the summary table)",
+    )
+    add_output_options(s)
     s.set_defaults(func=_run)
 
     s = psub.add_parser(
         "status", parents=[common], help="state of each unit: up to date, stale, failed, never run"
     )
     s.add_argument("pipeline", help="pipeline TOML file")
-    s.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    add_output_options(s)
     s.set_defaults(func=_status)
 
 
@@ -70,10 +77,8 @@ class _Printer:
     """Turns driver events into output: JSON lines, a progress bar, or plain log lines."""
 
     def __init__(self, as_json: bool) -> None:
-        from gvc.cli import _Progress
-
         self.as_json = as_json
-        self.bar = _Progress()
+        self.bar = Progress()
         self.total = 0
         self.count = 0
 
@@ -144,30 +149,36 @@ def _run(a: argparse.Namespace) -> int:
     )
     if a.dry_run:
         if not a.log_json:
-            for d in summary.decisions:
-                print(f"{d.action:5s} {d.spec.dataset} {d.spec.year}  ({d.why})")
+            emit(
+                frame(
+                    [(d.spec.dataset, d.spec.year, d.action, d.why) for d in summary.decisions],
+                    ["dataset", "year", "action", "reasons"],
+                ),
+                a.format,
+                a.output,
+            )
         return 0
     if not a.log_json:
-        print(
+        status(
             f"run {summary.run_id} ({summary.executor}): {len(summary.done)} done, "
             f"{len(summary.skipped)} up to date, {len(summary.failed)} failed "
             f"in {summary.seconds:.1f} s"
         )
-        for d, y, err, _code in sorted(summary.failed):
-            print(f"failed {d} {y}: {err}")
+        failed = {(d, y): err for d, y, err, _code in summary.failed}
+        rows: list[tuple[object, ...]] = [(d, y, "done", None) for d, y in summary.done]
+        rows += [(d, y, "up to date", None) for d, y in summary.skipped]
+        rows += [(d, y, "failed", err) for (d, y), err in sorted(failed.items())]
+        emit(frame(sorted(rows), ["dataset", "year", "status", "error"]), a.format, a.output)
     return summary.exit_code
 
 
 def _status(a: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from gvc.cli import _print_frame
     from gvc.pipeline import pipeline_status
 
     rows = pipeline_status(a.pipeline, db=a.db)
-    df = pd.DataFrame(
+    df = frame(
         [(r.dataset, r.year, r.state, r.detail, r.last_run) for r in rows],
-        columns=["dataset", "year", "state", "detail", "last_run"],
+        ["dataset", "year", "state", "detail", "last_run"],
     )
-    _print_frame(df, a.format)
+    emit(df, a.format, a.output)
     return 0

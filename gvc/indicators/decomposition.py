@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from gvc.indicators.derived import Derived
 from gvc.indicators.long import long_by_term
-from gvc.kernels.borin_mancini import bm
+from gvc.kernels.borin_mancini import Approach, Perspective, bm
 from gvc.kernels.kww import wwz_to_kww
 from gvc.kernels.wwz import REEXPORT_SPLIT_TERMS, wwz_reexport_split
 
@@ -45,7 +45,7 @@ FACTS_DDL = {
 }
 
 #: The ``(approach, perspective)`` Borin-Mancini variants step ``bm`` writes.
-BM_VARIANTS: tuple[tuple[str, str], ...] = (
+BM_VARIANTS: tuple[tuple[Approach, Perspective], ...] = (
     ("source", "world"),
     ("sink", "world"),
     ("source", "exporter"),

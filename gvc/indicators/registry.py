@@ -82,12 +82,15 @@ def resolve_steps(
     con: Any = None,
     dataset: str | None = None,
     chains: Iterable[Mapping[str, Any]] = (),
+    groups: Iterable[Mapping[str, Any]] = (),
 ) -> list[Step]:
     """The :class:`Step` objects for step names, in the given order, duplicates dropped.
 
     ``chain:<name>`` is the chain of that name, from ``chains`` (definition dicts, as in a
     pipeline file) or else from the store's ``chains`` table of ``dataset`` (``con`` given);
-    ``chains`` alone means every chain of the dataset in the store.
+    ``chains`` alone means every chain of the dataset in the store. ``group:<name>`` and
+    ``groups`` likewise, from ``groups`` (a pipeline file's ``[[group]]`` entries) or the
+    store's ``groupings``.
 
     Raises
     ------
@@ -105,16 +108,29 @@ def resolve_steps(
             for step in chain_steps(name, given, con=con, dataset=dataset):
                 out.setdefault(step.name, step)
             continue
+        if name == "groups" or name.startswith("group:"):
+            from gvc.groups.steps import group_steps
+
+            given_groups = {g["name"]: g for g in groups}
+            for step in group_steps(name, given_groups, con=con, dataset=dataset):
+                out.setdefault(step.name, step)
+            continue
         if name not in STEPS:
             raise SchemaError(
-                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains"
+                f"unknown step {name!r}; known: {', '.join(STEPS)}, chain:<name>, chains, "
+                "group:<name>, groups"
             )
         out[name] = STEPS[name]
     return list(out.values())
 
 
-FAMILY_DDL_MODULES: tuple[str, ...] = ("gvc.chains.steps",)
-"""Modules whose ``FACTS_DDL`` holds the tables of steps made per definition (``chain:<name>``)."""
+FAMILY_DDL_MODULES: tuple[str, ...] = (
+    "gvc.chains.steps",
+    "gvc.scenarios.tables",
+    "gvc.groups.steps",
+)
+"""Modules whose ``FACTS_DDL`` holds the tables of results made per definition
+(``chain:<name>``, ``scenario:<name>``, ``group:<name>``)."""
 
 
 def all_facts_ddl() -> list[str]:

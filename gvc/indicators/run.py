@@ -111,7 +111,7 @@ def run(
         missing = sorted(years - {y for _, y in targets})
         if missing:
             raise SchemaError(f"dataset {dataset!r} holds no table for {missing[0]}")
-    done = []
+    done: list[tuple[str, int, dict[str, int]]] = []
     resolved: dict[str, list[Step]] = {}
     for k, (d, y) in enumerate(targets):
         if progress:

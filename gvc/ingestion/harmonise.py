@@ -3,6 +3,10 @@
 Every change is a named, switchable step, logged with ``logging.getLogger(__name__)`` and
 returned as a provenance record ``{"step", "detail", "cells_changed", ...}``. Steps, in order:
 
+0. ``unit``: the table's unit (as the file states it, as its database documents it, or as
+   declared with ``unit=``: see :mod:`gvc.units`) is checked and every value scaled to the
+   store's convention, millions of the same currency (Eora's and GLORIA's thousand USD are
+   multiplied by 0.001). A table with no unit is refused. Currencies are never converted here.
 1. ``fold_processing_trade``: China and Mexico's processing-trade parts (``CN1, CN2, ...``,
    ``MX1, MX2, ...`` in the OECD ICIO files) are summed into ``CHN`` / ``MEX`` on rows and
    columns of Z, rows of final demand and the rows below the block (output, VA, taxes). How
@@ -56,6 +60,7 @@ import pandas as pd
 from gvc.errors import InputError
 from gvc.readers.raw import RawTable
 from gvc.table import IOTable
+from gvc.units import unit_step
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +78,29 @@ class HarmoniseOptions:
     negative_inventories: Literal["keep", "zero", "move"] = "keep"
     value_added: Literal["auto", "row", "residual"] = "auto"
     balance: Literal["rows", "none"] = "rows"
+    #: the unit of a table that does not state one (the long layout), e.g. ``"EUR million"``;
+    #: must agree with the file's when both are given
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         """Check every field against its declared type or allowed values (the schema is the
         annotations above), so a bad option fails where it is read, not at run time."""
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            allowed = typing.get_args(_HINTS[f.name])
-            if allowed:
+            hint = _HINTS[f.name]
+            if f.name == "unit":
+                if value is not None:
+                    from gvc.units import parse_unit
+
+                    parse_unit(value, "unit")
+            elif typing.get_origin(hint) is Literal:
+                allowed = typing.get_args(hint)
                 if value not in allowed:
                     raise InputError(
                         f"{f.name} = {value!r}: expected one of {', '.join(map(str, allowed))}"
                     )
-            elif not isinstance(value, _HINTS[f.name]):
-                raise InputError(
-                    f"{f.name} = {value!r}: expected {_HINTS[f.name].__name__} (true or false)"
-                )
+            elif not isinstance(value, hint):
+                raise InputError(f"{f.name} = {value!r}: expected {hint.__name__} (true or false)")
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any] | None) -> HarmoniseOptions:
@@ -136,7 +148,8 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
     ------
     InputError
         bad options, unknown or duplicate labels in cells or inputs, NaN/inf cells,
-        ``value_added="row"`` without a VA row.
+        ``value_added="row"`` without a VA row, no unit or a unit outside the documented set,
+        a declared unit that contradicts the file's.
 
     Examples
     --------
@@ -145,11 +158,10 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
     >>> cells = pd.DataFrame({"row_country": ["A", "A"], "row_sector": ["s", "s"],
     ...     "col_country": ["A", "A"], "col_item": ["s", "C"], "value": [2.0, 8.0]})
     >>> raw = RawTable(cells, pd.DataFrame(columns=["country", "sector", "item", "value"]),
-    ...     ["A"], ["s"], ["C"], 2000, "toy", "long")
+    ...     ["A"], ["s"], ["C"], 2000, "toy", "long", unit="USD thousand")
     >>> table, steps = harmonise(raw)
-    >>> table.x, table.va, [s["step"] for s in steps]
-    (array([10.]), array([8.]), ['fold_processing_trade', 'output', 'negative_inventories', \
-'value_added', 'zero_output'])
+    >>> table.x, table.va, table.meta["unit"], [s["step"] for s in steps][:2]
+    (array([0.01]), array([0.008]), 'USD million', ['unit', 'fold_processing_trade'])
     """
     opt = options or HarmoniseOptions()
     _check_options(opt)
@@ -158,12 +170,21 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
     sectors = [str(s) for s in raw.sectors]
     fds = [str(f) for f in raw.fd_categories]
     N, F = len(sectors), len(fds)
-    base = IOTable.from_long(
-        raw.cells, countries, sectors, fds, x=np.zeros(0), va=np.zeros(0), source=src
-    )
-    Z, Yd = base.Z, base.Y_detail
+    unit_rec, factor, unit_meta = unit_step(raw.unit, opt.unit, src)
+    if raw.dense is not None:
+        # wide files: the reader's dense arrays, no long frame
+        Z, Yd = _dense_blocks(raw, len(countries), N, F, src)
+    else:
+        base = IOTable.from_long(
+            raw.cells, countries, sectors, fds, x=np.zeros(0), va=np.zeros(0), source=src
+        )
+        Z, Yd = base.Z, base.Y_detail
     items = _input_vectors(raw.inputs, countries, sectors, src)
-    steps: list[dict] = []
+    if factor != 1.0:
+        Z, Yd = Z * factor, Yd * factor
+        items = {k: v * factor for k, v in items.items()}
+        unit_rec["cells_changed"] = int(np.count_nonzero(Z) + np.count_nonzero(Yd))
+    steps: list[dict] = [unit_rec]
 
     countries, Z, Yd, items, rec = _fold(countries, N, F, Z, Yd, items, opt)
     steps.append(rec)
@@ -235,7 +256,7 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
             "source": src,
             "format": raw.format,
             "edition": raw.edition,
-            "unit": raw.unit,
+            **unit_meta,
             "harmonisation": steps,
             "reader_notes": list(raw.notes),
             "va_residual": not use_row,
@@ -323,6 +344,18 @@ def rebalance_rows(table: IOTable, options: HarmoniseOptions | None = None) -> t
         meta=meta,
     )
     return out, {"step": "balance", "detail": detail, "cells_changed": changed}
+
+
+def _dense_blocks(raw: RawTable, G: int, N: int, F: int, src: str):
+    assert raw.dense is not None
+    Z, Yd = raw.dense.Z, raw.dense.Y
+    n = G * N
+    if Z.shape != (n, n) or Yd.shape != (n, G * F):
+        raise InputError(
+            f"{src}: dense blocks of shape Z {Z.shape}, Y {Yd.shape} do not fit {G} countries x "
+            f"{N} sectors x {F} final-demand categories"
+        )
+    return np.asarray(Z, dtype=np.float64), np.asarray(Yd, dtype=np.float64)
 
 
 def _check_options(opt: HarmoniseOptions) -> None:

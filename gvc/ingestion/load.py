@@ -42,6 +42,7 @@ def load_table(
     year: int,
     provenance: dict,
     replace: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """Write ``table`` as ``(dataset, year)``; return ``"loaded"``, ``"replaced"`` or ``"skipped"``.
 
@@ -50,7 +51,8 @@ def load_table(
     str)``. A table of the same identity (same file, same options) is skipped; another one for
     a stored ``(dataset, year)`` needs ``replace``, and then every result computed from the old
     table, or depending on it, is deleted in the same transaction
-    (:func:`gvc.catalog.tables.delete_table`).
+    (:func:`gvc.catalog.tables.delete_table`). ``names`` maps
+    ``"countries"|"sectors"|"fd_categories"`` to ``{code: name}`` for the dimension tables.
     """
     ident = provenance.get("table_sha256") or provenance["file_sha256"]
     old = existing_identity(con, dataset, year)
@@ -66,7 +68,7 @@ def load_table(
     with transaction(con):
         if old is not None:
             delete_table(con, dataset, year)
-        ensure_dimensions(con, dataset, dimension_tables(table), str(provenance["source"]))
+        ensure_dimensions(con, dataset, dimension_tables(table, names), str(provenance["source"]))
         insert_inputs(con, dataset, year, input_fact_tables(table))
         insert_table_row(con, dataset, year, provenance, (table.G, table.N, table.F))
     log.info("%s %s: loaded %d x %d nodes", dataset, year, table.G, table.N)

@@ -66,12 +66,24 @@ def identity_options(options: HarmoniseOptions | None) -> dict:
 
 
 def default_dataset_name(path: str | Path, fmt: str, edition: str | None) -> str:
-    """Dataset name from the input: ``icio<edition>``, ``wiod2016``, or the file/dir name."""
+    """Dataset name from the input: ``icio<edition>``, ``wiod2016``, ``adb<economies>``,
+    ``figaro<edition>``, ``eora26``, ``exiobase3_<ixi|pxp>``, ``gloria<release>``, or the
+    file/dir name for the long layout."""
     p = Path(path)
     if fmt == "oecd-icio":
         return f"icio{edition}" if edition else "icio"
     if fmt == "wiod2016":
         return "wiod2016"
+    digits = re.findall(r"\d+", edition or "")
+    if fmt == "adb-mrio":
+        return f"adb{digits[0]}" if digits else "adb"
+    if fmt in ("figaro", "gloria"):
+        return fmt + (digits[0] if digits else "")
+    if fmt == "eora26":
+        return "eora26" + (f"_{edition}" if edition else "")
+    if fmt == "exiobase3":
+        system = (edition or "").split()[-1:] or ["ixi"]
+        return f"exiobase3_{system[0]}"
     stem = p.name if p.is_dir() else p.stem
     stem = re.sub(r"[_\-]?(19|20)\d\d$", "", stem) or stem
     return stem.lower()
@@ -83,8 +95,12 @@ def prepare(
     *,
     dataset: str | None = None,
     options: HarmoniseOptions | None = None,
+    file_sha256: str | None = None,
 ) -> tuple[PreparedTable, list[str]]:
     """Harmonise, validate and (by default) rebalance one year; returns it and the warnings.
+
+    ``file_sha256`` is the input's sha256 when there is no file to hash (a pymrio system:
+    :func:`gvc.bridges.pymrio.iosystem_sha256`); default :func:`source_sha256` of the file.
 
     Raises
     ------
@@ -98,7 +114,9 @@ def prepare(
     steps = steps + [step]
     va_step = next(s for s in steps if s["step"] == "value_added")
     out_step = next(s for s in steps if s["step"] == "output")
-    file_sha = source_sha256(raw.source if Path(raw.source).exists() else path, raw.year)
+    file_sha = file_sha256 or source_sha256(
+        raw.source if Path(raw.source).exists() else path, raw.year
+    )
     opts = identity_options(opt)
     provenance = {
         "source": str(raw.source),
@@ -107,7 +125,9 @@ def prepare(
         "file_sha256": file_sha,
         "table_sha256": table_identity(file_sha, opts),
         "options": opts,
-        "unit": raw.unit,
+        "unit": table.meta["unit"],
+        "unit_as_published": table.meta["unit_as_published"],
+        "unit_factor": table.meta["unit_factor"],
         "value_added_definition": va_step["detail"],
         "output_definition": out_step["detail"]
         + (f"; then {step['detail']}" if step["cells_changed"] else ""),

@@ -44,7 +44,8 @@ def validate(
     source : the file it came from (named in every message).
     balance_tol : relative row-balance tolerance, ``|x - Z1 - Y1| / max(x, 1)``.
     abs_tol : absolute allowance added to the tolerance; None: 0 for tables with fractional
-        values, 200 for integer-valued tables (see the module docstring).
+        values, 200 for integer-valued tables (see the module docstring), in the unit the file
+        was published in (``table.meta["unit_factor"]`` scales it with the values).
 
     Returns
     -------
@@ -110,8 +111,17 @@ def validate(
     uses = Z.sum(axis=1) + Yd.sum(axis=1)
     gap = x - uses
     if abs_tol is None:
-        integral = all(np.array_equal(a, np.round(a)) for a in (Z, Yd, x))
-        abs_tol = INTEGER_TABLE_ABS_TOL if integral else 0.0
+        # whole numbers in the unit the file was published in (before the unit step scaled
+        # them, e.g. thousand -> million): the allowance scales with the values
+        factor = float(table.meta.get("unit_factor") or 1.0)
+        if factor == 1.0:
+            integral = all(np.array_equal(a, np.round(a)) for a in (Z, Yd, x))
+        else:
+            integral = all(
+                np.abs(a / factor - np.round(a / factor)).max(initial=0.0) < 1e-6
+                for a in (Z, Yd, x)
+            )
+        abs_tol = INTEGER_TABLE_ABS_TOL * factor if integral else 0.0
     tol = balance_tol * np.maximum(x, 1.0) + abs_tol
     over = np.abs(gap) > tol
     if over.any():

@@ -15,6 +15,7 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     format = "auto"                    # auto | long | oecd-icio | wiod2016
     dataset = "wiod2013"               # dataset name in the store
     years = [2010, 2011]               # optional; default: every year found
+    unit = "EUR million"               # the unit of a long table that does not state one
     [source.harmonise]                 # optional HarmoniseOptions fields
     negative_inventories = "keep"
 
@@ -24,6 +25,12 @@ A pipeline is a TOML file (paths relative to the file's directory)::
     producers_sectors = ["c14"]        # producers_countries, destinations: lists; omitted = all
     destinations = ["USA"]
     km_source = "natural_earth"        # natural_earth | none | cepii[:measure] (+ cepii_file)
+
+    [[group]]                          # optional: group-aware indicators for every unit
+    name = "regions"                   # (step group:<name>, added to the steps)
+    concordance = "regions_wiod2013"   # a shipped country concordance or a file; or instead
+    # groups = { EU27 = ["AUT", "BEL"] } # the economies and their members
+    dataset = "wiod2013"               # optional: only this dataset's units
 
     [flags]                            # optional: lock-in flags after the units are loaded
     rules = "my_rules.toml"            # optional rule overrides (gvc/lockin defaults otherwise)
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -49,7 +57,8 @@ from gvc.ingestion.harmonise import HarmoniseOptions
 
 #: dataset names become partition directory names, so keep them path-safe
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_TOP_KEYS = {"steps", "executor", "output", "source", "chain", "flags"}
+_TOP_KEYS = {"steps", "executor", "output", "source", "chain", "group", "flags"}
+_GROUP_KEYS = {"name", "dataset", "concordance", "groups"}
 _CHAIN_KEYS = {
     "name",
     "dataset",
@@ -64,7 +73,7 @@ _CHAIN_KEYS = {
 }
 _FLAGS_KEYS = {"rules", "clusters"}
 _OUTPUT_KEYS = {"db", "parquet"}
-_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise"}
+_SOURCE_KEYS = {"path", "format", "dataset", "years", "harmonise", "unit"}
 
 
 @dataclass(frozen=True)
@@ -95,8 +104,9 @@ class PipelineConfig:
     extra: dict = field(default_factory=dict, compare=False)
     chains: tuple[dict[str, Any], ...] = ()
     flags: dict[str, Any] | None = None
+    groups: tuple[dict[str, Any], ...] = ()
 
-    def with_db(self, db: str | Path | None) -> PipelineConfig:
+    def with_db(self, db: str | os.PathLike | None) -> PipelineConfig:
         """The same pipeline writing to another store (``--db``); an implicit parquet root
         follows the store."""
         if db is None:
@@ -113,7 +123,7 @@ def default_parquet_root(db: Path) -> Path:
     return db.with_name(db.stem + "_parquet")
 
 
-def load_config(path: str | Path) -> PipelineConfig:
+def load_config(path: str | os.PathLike) -> PipelineConfig:
     """Parse and check a pipeline TOML file.
 
     Raises
@@ -142,7 +152,13 @@ def load_config(path: str | Path) -> PipelineConfig:
     if unknown:
         raise InputError(f"{p}: unknown step(s) {unknown}; known: {', '.join(STEPS)}")
     chains = _chains(p, base, doc.get("chain", []))
-    steps = list(dict.fromkeys([*steps, *(f"chain:{c['name']}" for c in chains)]))
+    groups = _groups(p, base, doc.get("group", []))
+    steps = list(
+        dict.fromkeys(
+            [*steps, *(f"chain:{c['name']}" for c in chains)]
+            + [f"group:{g['name']}" for g in groups]
+        )
+    )
     flags = _flags(p, base, doc.get("flags"))
     if flags is not None and "embeddedness" not in steps:
         steps.append("embeddedness")  # the flags read the embeddedness of every year
@@ -185,6 +201,12 @@ def load_config(path: str | Path) -> PipelineConfig:
         harm = s.get("harmonise", {})
         if not isinstance(harm, dict):
             raise InputError(f"{p}: {where}: harmonise must be a table")
+        if "unit" in s:
+            # a declared unit travels with the harmonisation options (it decides the result)
+            from gvc.units import parse_unit
+
+            parse_unit(s["unit"], f"{p}: {where}: unit")
+            harm = {**harm, "unit": str(s["unit"])}
         try:
             HarmoniseOptions.from_mapping(harm)
         except InputError as exc:
@@ -205,6 +227,7 @@ def load_config(path: str | Path) -> PipelineConfig:
         {"parquet_default": parquet_default},
         chains,
         flags,
+        groups,
     )
 
 
@@ -241,6 +264,58 @@ def _chains(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
             out[name] = chain_definition(d)
         except InputError as exc:
             raise InputError(f"{p}: {where}: {exc}") from exc
+    return tuple(out.values())
+
+
+def _groups(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
+    """The ``[[group]]`` entries as ``{"name", "dataset", "groups"}`` (a concordance read now,
+    so a bad file fails here); members absent from a unit's table are dropped when it computes
+    them, as ``gvc group define`` does."""
+    from gvc.groups.concordance import load
+    from gvc.groups.steps import canonical
+
+    if not isinstance(raw, list):
+        raise InputError(f"{p}: [[group]] entries must be tables")
+    out: dict[str, dict[str, Any]] = {}
+    for k, g in enumerate(raw, 1):
+        where = f"[[group]] #{k}"
+        if not isinstance(g, dict):
+            raise InputError(f"{p}: {where} must be a table")
+        _no_unknown(p, where, g, _GROUP_KEYS)
+        name = g.get("name")
+        if not isinstance(name, str) or not DATASET_NAME.match(name):
+            raise InputError(
+                f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
+            )
+        if name in out:
+            raise InputError(f"{p}: {where}: grouping {name!r} is defined twice")
+        if ("concordance" in g) == ("groups" in g):
+            raise InputError(f"{p}: {where}: give concordance or groups (one of them)")
+        if "groups" in g:
+            groups = g["groups"]
+            if (
+                not isinstance(groups, dict)
+                or not groups
+                or not all(
+                    isinstance(m, list) and m and all(isinstance(c, str) for c in m)
+                    for m in groups.values()
+                )
+            ):
+                raise InputError(
+                    f"{p}: {where}: groups must be a table of economies, each a non-empty list "
+                    'of country codes, e.g. groups = { EU27 = ["AUT", "BEL"] }'
+                )
+        else:
+            spec = str(g["concordance"])
+            local = _resolve(base, spec)
+            try:
+                groups = load(local if local.exists() else spec, "country").groups
+            except InputError as exc:
+                raise InputError(f"{p}: {where}: concordance: {exc}") from exc
+        dataset = g.get("dataset")
+        if dataset is not None and not isinstance(dataset, str):
+            raise InputError(f"{p}: {where}: dataset must be a dataset name")
+        out[name] = {"name": name, "dataset": dataset, "groups": canonical(groups)}
     return tuple(out.values())
 
 

@@ -111,10 +111,12 @@ def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:
     from gvc.ingestion.prepare import identity_options
 
     chains = tuple(cfg.chains)
+    groups = tuple(cfg.groups)
     out: dict[tuple[str, int], UnitSpec] = {}
     for src in cfg.sources:
-        names = [n for n in cfg.steps if not n.startswith("chain:")] + ["chains"]
-        steps = resolve_steps(names, chains=chains, dataset=src.dataset)
+        names = [n for n in cfg.steps if not n.startswith(("chain:", "group:"))]
+        names += ["chains", "groups"]
+        steps = resolve_steps(names, chains=chains, groups=groups, dataset=src.dataset)
         hashes = {s.name: s.options_hash for s in steps}
         opts = identity_options(HarmoniseOptions(**src.harmonise))
         for path in src.paths:
@@ -143,6 +145,7 @@ def units(cfg: PipelineConfig, gvc_version: str) -> list[UnitSpec]:
                     hashes,
                     gvc_version,
                     chains,
+                    groups,
                 )
     return [out[k] for k in sorted(out)]
 

@@ -34,7 +34,8 @@ class UnitSpec:
     ``input_sha256`` is the sha256 of the year's input file(s); ``table_sha256`` the identity
     of the harmonised table (:func:`gvc.catalog.tables.table_identity`: file and options);
     ``step_hashes`` the options hash of each step's result (what the ledger records);
-    ``chains`` the definitions of the ``chain:<name>`` steps (plain dicts).
+    ``chains`` the definitions of the ``chain:<name>`` steps and ``groups`` those of the
+    ``group:<name>`` steps (plain dicts).
     """
 
     dataset: str
@@ -49,6 +50,7 @@ class UnitSpec:
     step_hashes: dict[str, str]
     gvc_version: str
     chains: tuple[dict[str, Any], ...] = ()
+    groups: tuple[dict[str, Any], ...] = ()
 
     @property
     def fingerprint(self) -> dict[str, Any]:
@@ -121,7 +123,9 @@ def process_unit(spec: UnitSpec) -> UnitResult:
                 "the plan); run again"
             )
         facts = input_fact_tables(prep.table)
-        steps = resolve_steps(spec.steps, chains=spec.chains, dataset=spec.dataset)
+        steps = resolve_steps(
+            spec.steps, chains=spec.chains, groups=spec.groups, dataset=spec.dataset
+        )
         results = compute_steps(Derived(prep.table), steps)
         dims = dimension_tables(prep.table)
 

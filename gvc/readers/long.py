@@ -14,7 +14,12 @@ directory holding
 - optionally ``inputs_<year>.parquet`` with ``year, country, sector, item, value`` (rows below
   the intermediate block, e.g. ``II_total, VA, TLS, ..., GO`` in the LR-WIOD copy; ``GO`` is the
   output);
-- optionally ``sectors.parquet``: the sector codes (first column, or ``code``) in table order.
+- optionally ``sectors.parquet``: the sector codes (first column, or ``code``) in table order;
+- optionally ``unit.txt``: one line, the unit of every value (e.g. ``USD million``).
+
+The unit: a ``unit`` column of the cell files (one value a year) or ``unit.txt``; when the
+table states neither, ``RawTable.unit`` is None and ingest asks for it (``--unit``). The
+values are never scaled here (see :mod:`gvc.units`).
 
 Sectors are taken from ``sectors.parquet`` if present, else from the order of first appearance
 in the output / inputs file, else from the order of first appearance of ``row_sector`` in the
@@ -49,6 +54,7 @@ INPUT_COLUMNS = ("country", "sector", "item", "value")
 #: inputs items that hold gross output / value added, in order of preference
 OUTPUT_ITEMS = ("GO", "output", "OUT", "OUTPUT", "X")
 VA_ITEMS = ("VA", "VALU")
+UNIT_FILE = "unit.txt"
 #: final-demand codes in the order WIOD (2013, 2016) and OECD ICIO publish them
 KNOWN_FD_ORDERS = (
     ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"),
@@ -113,8 +119,8 @@ def read_long(path: str | Path, year: int | None = None) -> list[RawTable]:
     missing = [c for c in LONG_COLUMNS if c not in cols]
     if missing:
         raise InputError(f"{p}: not a long-format table: missing column(s) {', '.join(missing)}")
-    table = _read_any(p, string_cols=LONG_COLUMNS[:4])
-    return _split_years(p, [(p, table)], year, inputs=None, sectors=None, notes=[])
+    table = _read_any(p, string_cols=(*LONG_COLUMNS[:4], "unit"))
+    return _split_years(p, [(p, table)], year, inputs=None, sectors=None, notes=[], unit=None)
 
 
 def _read_dir(d: Path, year: int | None) -> list[RawTable]:
@@ -152,6 +158,7 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
             have = sorted({y for _, y in named if y is not None})
             raise InputError(f"{d}: no table for year {year} (years found: {have})")
     notes: list[str] = []
+    unit = _unit_file(d / UNIT_FILE)
     sectors = None
     if sectors_file is not None:
         st = _read_any(sectors_file).to_pandas()
@@ -171,8 +178,33 @@ def _read_dir(d: Path, year: int | None) -> list[RawTable]:
         inputs.append(_read_any(f, string_cols=("country", "sector", "item")).to_pandas())
         notes.append(f"rows below the block from {f.name}")
     inp = pd.concat(inputs, ignore_index=True) if inputs else None
-    tables = [(f, _read_any(f, string_cols=LONG_COLUMNS[:4])) for f in cell_files]
-    return _split_years(d, tables, year, inputs=inp, sectors=sectors, notes=notes)
+    tables = [(f, _read_any(f, string_cols=(*LONG_COLUMNS[:4], "unit"))) for f in cell_files]
+    return _split_years(d, tables, year, inputs=inp, sectors=sectors, notes=notes, unit=unit)
+
+
+def _unit_file(f: Path) -> str | None:
+    if not f.is_file():
+        return None
+    lines = [ln.strip() for ln in f.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    if len(lines) != 1:
+        raise InputError(f"{f}: expected one line holding the unit (e.g. USD million)")
+    from gvc.units import parse_unit
+
+    parse_unit(lines[0], str(f))
+    return lines[0]
+
+
+def _column_unit(f: Path, t: pa.Table) -> str | None:
+    if "unit" not in t.column_names:
+        return None
+    values = pc.unique(t.column("unit")).to_pylist()
+    if len(values) != 1 or values[0] is None or not str(values[0]).strip():
+        shown = [v for v in values if v is not None][:3]
+        raise InputError(
+            f"{f}: column unit must hold one unit for the whole year, found {shown}"
+            + (" and empty cells" if None in values else "")
+        )
+    return str(values[0]).strip()
 
 
 def _split_years(
@@ -182,9 +214,11 @@ def _split_years(
     inputs: pd.DataFrame | None,
     sectors: list[str] | None,
     notes: list[str],
+    unit: str | None,
 ) -> list[RawTable]:
     by_year: dict[int, list[pa.Table]] = {}
     origin: dict[int, Path] = {}
+    units: dict[int, set[str]] = {}
     for f, t in tables:
         if "year" in t.column_names:
             years = pc.unique(t.column("year")).to_pylist()
@@ -194,14 +228,18 @@ def _split_years(
                 if year is not None and y != year:
                     continue
                 part = t.filter(pc.equal(t.column("year"), y)) if len(years) > 1 else t
+                if (u := _column_unit(f, part)) is not None:
+                    units.setdefault(y, set()).add(u)
                 by_year.setdefault(y, []).append(part.select(list(LONG_COLUMNS)))
                 origin.setdefault(y, f)
         else:
-            y = year if year is not None else year_from_name(f.name)
-            if y is None:
+            named = year if year is not None else year_from_name(f.name)
+            if named is None:
                 raise InputError(f"{f}: no year column and no year in the file name; pass year=")
-            by_year.setdefault(int(y), []).append(t.select(list(LONG_COLUMNS)))
-            origin.setdefault(int(y), f)
+            if (u := _column_unit(f, t)) is not None:
+                units.setdefault(int(named), set()).add(u)
+            by_year.setdefault(int(named), []).append(t.select(list(LONG_COLUMNS)))
+            origin.setdefault(int(named), f)
     if year is not None and year not in by_year:
         raise InputError(f"{source}: no table for year {year}")
     out = []
@@ -209,8 +247,25 @@ def _split_years(
         parts = by_year[y]
         cells = _to_cells(parts, origin[y])
         inp = _inputs_for_year(inputs, y)
-        out.append(_raw(source, cells, inp, sectors, y, list(notes)))
+        raw = _raw(source, cells, inp, sectors, y, list(notes))
+        raw.unit = _year_unit(source, y, units.get(y, set()), unit)
+        out.append(raw)
     return out
+
+
+def _year_unit(source: Path, y: int, in_columns: set[str], in_file: str | None) -> str | None:
+    """One unit for the year from the cell files' ``unit`` column and ``unit.txt``."""
+    from gvc.units import parse_unit
+
+    stated = {str(parse_unit(u, f"{source}: column unit")): u for u in in_columns}
+    if in_file is not None:
+        stated.setdefault(str(parse_unit(in_file, f"{source}/{UNIT_FILE}")), in_file)
+    if len(stated) > 1:
+        raise InputError(
+            f"{source} ({y}): the cell files and {UNIT_FILE} state different units: "
+            f"{sorted(stated)}"
+        )
+    return next(iter(stated.values()), None)
 
 
 def _to_cells(parts: list[pa.Table], f: Path) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Reader for the OECD Inter-Country Input-Output (ICIO) CSV files, 2021 and 2023 editions.
+"""Reader for the OECD Inter-Country Input-Output (ICIO) CSV files, 2021, 2023 and 2025 editions.
 
 Layout (one year per file, USD million), as documented by the parsers of pymrio
 (``parse_oecd``) and R exvatools (``extract_icio``) and by the OECD ReadMe files:
@@ -16,7 +16,10 @@ Layout (one year per file, USD million), as documented by the parsers of pymrio
   industry rows and columns (appended after ``ROW``); final demand is never split (only
   ``CHN_*`` / ``MEX_*`` columns). In the 2021 edition the ``CHN``/``MEX`` industry rows and
   columns are zero (the values sit in the parts: exvatools' ``meld`` and common2016's
-  ``tidyicio`` rely on this); the "small" 2023 files (``<year>_SML.csv``) have no split at all.
+  ``tidyicio`` rely on this); the "small" 2023 files (``<year>_SML.csv``) have no split at all;
+- the 2025 edition keeps the 2023 layout with 81 regions, 50 industries (new codes, read from
+  the file) and six final-demand categories (MARIO's log of a real 2025 ``2019_SML.csv``); its
+  files are named like the 2023 ones, so the edition is told by the 50 industries.
 
 The reader is faithful: nothing is folded, renamed or derived; see
 :mod:`gvc.ingestion.harmonise`.
@@ -33,7 +36,9 @@ import pandas as pd
 import pyarrow as pa
 
 from gvc.errors import InputError
-from gvc.readers._io import csv_header, long_frame, numeric_block, read_csv, year_from_name
+from gvc.readers._dense import Source
+from gvc.readers._io import csv_header, numeric_block, read_csv, year_from_name
+from gvc.readers._wide import WideColumns, read_wide
 from gvc.readers.raw import RawTable
 
 log = logging.getLogger(__name__)
@@ -44,6 +49,15 @@ OUTPUT_ROWS = ("OUT", "OUTPUT")
 VA_ROWS = ("VA", "VALU")
 #: inputs item under which the row-total column is stored, whatever the edition calls it
 TOTAL_ITEM = "TOTAL"
+#: the unit the OECD documents for every ICIO edition (the files do not state it)
+UNIT = "USD million"
+
+
+def _split_known(label: str) -> tuple[str, str]:
+    """:func:`_split` of a label already classified as a cell label (never None)."""
+    sp = _split(label)
+    assert sp is not None, label
+    return sp
 
 
 def _split(label: str) -> tuple[str, str] | None:
@@ -54,7 +68,12 @@ def _split(label: str) -> tuple[str, str] | None:
 
 
 def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
-    """Read one OECD ICIO CSV file (2021 or 2023 edition layout) as it is.
+    """Read one OECD ICIO CSV file (2021, 2023 or 2025 edition layout) as it is.
+
+    The unit is USD million, as the OECD documents it for every edition (the files carry no
+    unit). Industry and final-demand codes are read from the file, never from a fixed list:
+    the 2025 edition (81 regions, 50 industries, six final-demand categories) is read like the
+    others. The file is streamed into dense blocks (no per-cell frame).
 
     Parameters
     ----------
@@ -64,9 +83,10 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
 
     Returns
     -------
-    list with one RawTable (``format="oecd-icio"``, ``edition`` ``"2021"``/``"2023"``/...).
-    ``inputs`` holds the rows below the block under their own labels (``TLS``, ``VA``,
-    ``OUT``) for every industry column, plus the row-total column as item ``TOTAL``.
+    list with one RawTable (``format="oecd-icio"``, ``edition`` ``"2021"``/``"2023"``/
+    ``"2025"``, ``unit="USD million"``). ``inputs`` holds the rows below the block under their
+    own labels (``TLS``, ``VA``, ``OUT``) for every industry column, plus the row-total column
+    as item ``TOTAL``.
 
     Raises
     ------
@@ -78,12 +98,11 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
     --------
     >>> from gvc.readers.oecd_icio import read_oecd_icio
     >>> raw = read_oecd_icio("tests/fixtures/oecd_icio/ICIO2023_2019.csv")[0]
-    >>> raw.edition, raw.year, raw.countries
-    ('2023', 2019, ['AUS', 'CHN', 'MEX', 'ROW', 'MX1', 'MX2', 'CN1', 'CN2'])
+    >>> raw.edition, raw.year, raw.countries, raw.unit
+    ('2023', 2019, ['AUS', 'CHN', 'MEX', 'ROW', 'MX1', 'MX2', 'CN1', 'CN2'], 'USD million')
     """
     p = Path(path)
     header = csv_header(p)
-    table = read_csv(p, column_types={header[0]: pa.string()})
     name_year = year_from_name(p.name)
     if year is not None and name_year is not None and int(year) != name_year:
         raise InputError(f"{p}: year={year} but the file name says {name_year}")
@@ -91,24 +110,17 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
     if y is None:
         raise InputError(f"{p}: cannot tell the year from the file name; pass year=")
 
-    row_labels = np.asarray(table.column(0).to_pylist(), dtype=object)
-    if any(r is None for r in row_labels):
-        k = next(i for i, r in enumerate(row_labels) if r is None)
-        raise InputError(f"{p}: line {k + 2}: empty row label")
-    row_labels = row_labels.astype(str)
-    col_labels = [str(c) for c in table.column_names[1:]]
-    _no_duplicates(p, row_labels, "row label", offset=2)
+    col_labels = [str(c) for c in header[1:]]
     _no_duplicates(p, np.asarray(col_labels), "column label", offset=2, kind="column")
-
-    row_set = set(row_labels.tolist())
     z_cols, fd_cols, total_col, notes = [], [], None, []
     for j, lab in enumerate(col_labels):
-        if lab in row_set and _split(lab) is not None:
-            z_cols.append(j)
-        elif lab.upper() in TOTAL_COLUMNS:
+        sp = _split(lab)
+        if lab.upper() in TOTAL_COLUMNS:
             total_col = j
-        elif (s := _split(lab)) is not None and (s[1] in FD_CODES or s[0] in FD_CODES):
+        elif sp is not None and (sp[1] in FD_CODES or sp[0] in FD_CODES):
             fd_cols.append(j)
+        elif sp is not None:
+            z_cols.append(j)
         else:
             raise InputError(
                 f"{p}: column {lab!r} is neither an industry (no row with that label), a "
@@ -117,22 +129,30 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
     if not z_cols:
         raise InputError(f"{p}: no industry columns <CTY>_<industry> found: not an OECD ICIO file")
     z_labels = [col_labels[j] for j in z_cols]
-    z_set = set(z_labels)
-    z_country = np.array([_split(lab)[0] for lab in z_labels], dtype=object)
-    z_sector = np.array([_split(lab)[1] for lab in z_labels], dtype=object)
-    countries = [str(c) for c in pd.unique(z_country)]
-    sectors = [str(s) for s in pd.unique(z_sector)]
-    sector_set, country_set = set(sectors), set(countries)
-
-    body = np.array([lab in z_set for lab in row_labels])
-    for k in np.flatnonzero(~body):
-        s = _split(row_labels[k])
-        if s is not None and s[0] in country_set and s[1] in sector_set:
-            raise InputError(f"{p}: line {k + 2}: row {row_labels[k]!r} has no matching column")
+    z_split = [_split_known(lab) for lab in z_labels]
+    z_country = [c for c, _ in z_split]
+    z_sector = [s for _, s in z_split]
+    countries = [str(c) for c in pd.unique(np.asarray(z_country, dtype=object))]
+    sectors = [str(s) for s in pd.unique(np.asarray(z_sector, dtype=object))]
+    country_set = set(countries)
+    ci = {c: i for i, c in enumerate(countries)}
+    si = {s: k for k, s in enumerate(sectors)}
+    N = len(sectors)
+    z_target = np.array([ci[c] * N + si[s] for c, s in zip(z_country, z_sector, strict=True)])
+    if len(z_cols) != len(countries) * N or len(set(z_target.tolist())) != len(z_cols):
+        # the odd one out: an industry code only some countries have (a mistyped column)
+        counts = pd.Series(z_sector).value_counts()
+        odd = next((lab for lab, s in zip(z_labels, z_sector, strict=True)
+                    if counts[s] < len(countries)), z_labels[0])  # fmt: skip
+        raise InputError(
+            f"{p}: column {odd!r} is neither an industry (no row with that label), a "
+            "final-demand column <CTY>_<HFCE|NPISH|GGFC|GFCF|INVNT|DPABR> nor the total "
+            f"(industry columns do not form a grid of {len(countries)} countries x {N} codes)"
+        )
 
     fd_country, fd_item = [], []
     for j in fd_cols:
-        a, b = _split(col_labels[j])
+        a, b = _split_known(col_labels[j])
         if a in FD_CODES and b in country_set:  # 2016-style CAT_CTY order
             a, b = b, a
         if a not in country_set:
@@ -142,89 +162,84 @@ def read_oecd_icio(path: str | Path, year: int | None = None) -> list[RawTable]:
         fd_country.append(a)
         fd_item.append(b)
     fd_categories = [str(f) for f in pd.unique(np.asarray(fd_item, dtype=object))]
+    fi = {f: k for k, f in enumerate(fd_categories)}
+    F = len(fd_categories)
+    fd_target = np.array([ci[c] * F + fi[f] for c, f in zip(fd_country, fd_item, strict=True)])
 
-    # positions in the arrow table: column 0 holds the row labels
-    z_pos = [j + 1 for j in z_cols]
-    fd_pos = [j + 1 for j in fd_cols]
-    zvals = numeric_block(table, z_pos, row_labels, p)
-    fvals = (
-        numeric_block(table, fd_pos, row_labels, p) if fd_pos else np.zeros((len(row_labels), 0))
+    cols = WideColumns(
+        countries,
+        sectors,
+        fd_categories,
+        np.asarray(z_cols, dtype=np.int64),
+        z_target.astype(np.int64),
+        np.asarray(fd_cols, dtype=np.int64),
+        fd_target.astype(np.int64),
+        total_col,
+        z_labels,
+        len(col_labels),
     )
-
-    rb = np.flatnonzero(body)
-    r_country = np.array([_split(lab)[0] for lab in row_labels[rb]], dtype=object)
-    r_sector = np.array([_split(lab)[1] for lab in row_labels[rb]], dtype=object)
-    cells = long_frame(
-        np.hstack([zvals[rb], fvals[rb]]),
-        r_country,
-        r_sector,
-        np.concatenate([z_country, np.asarray(fd_country, dtype=object)]),
-        np.concatenate([z_sector, np.asarray(fd_item, dtype=object)]),
-    )
-
-    ib = np.flatnonzero(~body)
-    items = row_labels[ib]
-    inputs = pd.DataFrame(
-        {
-            "country": np.tile(z_country, len(ib)),
-            "sector": np.tile(z_sector, len(ib)),
-            "item": np.repeat(items, len(z_cols)),
-            "value": zvals[ib].reshape(-1),
-        }
-    )
-    if total_col is not None:
-        tot = numeric_block(table, [total_col + 1], row_labels, p)[rb, 0]
-        inputs = pd.concat(
-            [
-                inputs,
-                pd.DataFrame(
-                    {"country": r_country, "sector": r_sector, "item": TOTAL_ITEM, "value": tot}
-                ),
-            ],
-            ignore_index=True,
+    try:
+        res = read_wide(Source(p), cols, what="OECD ICIO table", total_item=TOTAL_ITEM)
+    except InputError:
+        # name the line and cell as the row-by-row reader does (slow, only on bad files)
+        _diagnose_slow(p, header)
+        raise
+    items = res.bottom_items
+    if total_col is not None and col_labels[total_col] != TOTAL_ITEM:
+        notes.append(
+            f"row-total column {col_labels[total_col]!r} stored as inputs item "
+            f"{TOTAL_ITEM!r} (its 2021-edition name; a row is also called "
+            f"{col_labels[total_col]!r})"
         )
-        if col_labels[total_col] != TOTAL_ITEM:
-            notes.append(
-                f"row-total column {col_labels[total_col]!r} stored as inputs item "
-                f"{TOTAL_ITEM!r} (its 2021-edition name; a row is also called "
-                f"{col_labels[total_col]!r})"
-            )
-    if len(ib) and fvals.shape[1]:
-        nz = int(np.count_nonzero(np.nan_to_num(fvals[ib])))
-        if nz:
-            notes.append(
-                f"{nz} non-zero cells of rows {', '.join(items)} under final-demand columns "
-                "(e.g. taxes on final products) are not kept: inputs are per industry"
-            )
+    if res.fd_bottom_nonzero:
+        notes.append(
+            f"{res.fd_bottom_nonzero} non-zero cells of rows {', '.join(items)} under "
+            "final-demand columns (e.g. taxes on final products) are not kept: inputs are per "
+            "industry"
+        )
     parts = [c for c in countries if re.fullmatch(r"(CN|MX)\d", c)]
     if parts:
         notes.append(f"processing-trade split present: {', '.join(parts)} (not folded here)")
 
-    item_set = set(items.tolist())
+    item_set = set(items)
     output_item = next((r for r in OUTPUT_ROWS if r in item_set), None)
     va_item = next((r for r in VA_ROWS if r in item_set), None)
     edition = _edition(
         p.name, sectors, col_labels[total_col] if total_col is not None else None, item_set
     )
     if "SML" in p.name.upper():
-        notes.append("small (SML) variant of the 2023 edition")
-    log.debug("read OECD ICIO %s: edition %s, year %d, %d cells", p, edition, y, len(cells))
+        notes.append(f"small (SML) variant of the {edition} edition")
+    log.debug("read OECD ICIO %s: edition %s, year %d", p, edition, y)
     return [
         RawTable(
-            cells=cells,
-            inputs=inputs,
-            countries=countries,
-            sectors=sectors,
-            fd_categories=fd_categories,
-            year=y,
-            source=str(p),
-            format="oecd-icio",
+            None,
+            res.inputs,
+            countries,
+            sectors,
+            fd_categories,
+            y,
+            str(p),
+            "oecd-icio",
             edition=edition,
+            unit=UNIT,
             output_item=output_item,
             va_item=va_item,
             notes=notes,
+            dense=res.dense,
         )
     ]
+
+
+def _diagnose_slow(p: Path, header: list[str]) -> None:
+    """Re-read with the column-by-column reader to name a bad cell by row and column label."""
+    table = read_csv(p, column_types={header[0]: pa.string()})
+    row_labels = np.asarray(table.column(0).to_pylist(), dtype=object)
+    if any(r is None for r in row_labels):
+        k = next(i for i, r in enumerate(row_labels) if r is None)
+        raise InputError(f"{p}: line {k + 2}: empty row label")
+    row_labels = row_labels.astype(str)
+    _no_duplicates(p, row_labels, "row label", offset=2)
+    numeric_block(table, list(range(1, table.num_columns)), row_labels, p)
 
 
 def _no_duplicates(p: Path, labels: np.ndarray, what: str, offset: int, kind: str = "line") -> None:
@@ -242,13 +257,15 @@ def _no_duplicates(p: Path, labels: np.ndarray, what: str, offset: int, kind: st
 
 
 def _edition(name: str, sectors: list[str], total: str | None, items: set[str]) -> str:
-    """Edition from the file name (``ICIO2021_...``), else from the layout: the 2023 edition has
-    letter industry codes and an ``OUT`` column; earlier ones digit codes and ``TOTAL``."""
+    """Edition from the file name (``ICIO2021_...``), else from the layout: the 2023 and 2025
+    editions have letter industry codes and an ``OUT`` column (2025: 50 industries); earlier
+    ones digit codes and ``TOTAL``."""
     m = re.search(r"ICIO((?:19|20)\d\d)", name, flags=re.IGNORECASE)
     if m:
         return m.group(1)
     if total == "OUT" or not all(re.match(r"[CD]?\d", s) for s in sectors):
-        return "2023"
+        # the 2025 edition has 50 industries, the 2023 one 45 (small fixtures: 2023)
+        return "2025" if len(sectors) == 50 else "2023"
     if len(sectors) == 36:  # ISIC Rev.4 at 36 industries: the 2018 release
         return "2018"
     return "2021"

@@ -27,13 +27,12 @@ import pyarrow.compute as pc
 from gvc.errors import InputError
 from gvc.readers._io import (
     csv_header,
-    long_frame,
     numeric_block,
     parquet_schema,
     read_csv,
     read_parquet,
 )
-from gvc.readers.raw import RawTable
+from gvc.readers.raw import DenseBlocks, RawTable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,8 @@ ID_COLUMNS = ("IndustryCode", "Country", "RNr", "Year")
 FD_CODES = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
 N_INDUSTRY_COLUMNS = 56
 TOTAL_COLUMN = "TOT"
+#: the unit of the release ("millions of US$" in the release notes; the files do not say it)
+UNIT = "USD million"
 BOTTOM_COUNTRY = "TOT"
 #: the 56 industry codes of the WIOD 2016 release by RNr (1..56), as in its R files and
 #: ``datasets/classifications/wiod2016_codes.parquet``
@@ -64,7 +65,8 @@ def read_wiod2016(path: str | Path, year: int | None = None) -> list[RawTable]:
 
     Returns
     -------
-    list of RawTable (``format="wiod2016"``, ``edition="2016"``). ``inputs`` holds the
+    list of RawTable (``format="wiod2016"``, ``edition="2016"``, ``unit="USD million"`` as the
+    release documents it, dense blocks). ``inputs`` holds the
     ``Country == "TOT"`` rows (``II_fob ... VA, IntTTM, GO``) for every industry column and the
     ``TOT`` column as item ``TOT``; ``output_item="GO"``, ``va_item="VA"``.
 
@@ -189,13 +191,19 @@ def _one_year(p: Path, t: pa.Table, y: int, cols: list[str]) -> RawTable:
     zv = numeric_block(t, z_pos, row_labels, p)
     fv = numeric_block(t, f_pos, row_labels, p)
     z_cty_a, z_sec_a = np.asarray(z_cty, dtype=object), np.asarray(z_sec, dtype=object)
-    cells = long_frame(
-        np.hstack([zv[rb], fv[rb]]),
-        cty[rb],
-        sec_b,
-        np.concatenate([z_cty_a, np.asarray(f_cty, dtype=object)]),
-        np.concatenate([z_sec_a, np.asarray(f_item, dtype=object)]),
-    )
+    # dense blocks over the country x industry grid (a slice leaves the rest zero)
+    G, N, F = len(countries), len(sectors), len(fd_categories)
+    ci = {c: i for i, c in enumerate(countries)}
+    si = {k: i for i, k in enumerate(sectors)}
+    fi = {f: i for i, f in enumerate(fd_categories)}
+    rows = np.array([ci[c] * N + si[k] for c, k in zip(cty[rb], sec_b, strict=True)], dtype=int)
+    zcols = np.array([ci[c] * N + si[k] for c, k in zip(z_cty, z_sec, strict=True)], dtype=int)
+    fcols = np.array([ci[c] * F + fi[f] for c, f in zip(f_cty, f_item, strict=True)], dtype=int)
+    Z = np.zeros((G * N, G * N))
+    Y = np.zeros((G * N, G * F))
+    Z[np.ix_(rows, zcols)] = zv[rb]
+    if fcols.size:
+        Y[np.ix_(rows, fcols)] = fv[rb]
 
     ib = np.flatnonzero(~body)
     inputs = pd.DataFrame(
@@ -224,9 +232,10 @@ def _one_year(p: Path, t: pa.Table, y: int, cols: list[str]) -> RawTable:
             f"rows {sorted(row_c)}, columns {sorted(col_c)}"
         )
     items = set(code[ib].tolist())
-    log.debug("read WIOD 2016 %s year %d: %d cells", p, y, len(cells))
+    log.debug("read WIOD 2016 %s year %d", p, y)
     return RawTable(
-        cells=cells,
+        cells=None,
+        dense=DenseBlocks(Z, Y),
         inputs=inputs,
         countries=countries,
         sectors=sectors,
@@ -235,6 +244,7 @@ def _one_year(p: Path, t: pa.Table, y: int, cols: list[str]) -> RawTable:
         source=str(p),
         format="wiod2016",
         edition="2016",
+        unit=UNIT,
         output_item="GO" if "GO" in items else None,
         va_item="VA" if "VA" in items else None,
         notes=notes,

@@ -1,0 +1,75 @@
+-- name: firm_clusters
+-- kind: view
+-- depends_on: firm_schema
+-- grain: network, year, cluster
+-- doc: Diagnostics of every firm cluster and year (GitHub issue 18): registry rule, focal
+-- doc: structure, territory, openness, critical mass and triple helix, and embeddedness
+-- doc: inherited from the country x industry nodes. Shares are fractions, distances km. Written
+-- doc: by 'gvc firms run' (gvc.firms.diagnostics); definitions in docs/firms.md.
+-- column network: firm network name
+-- column year: year of the transactions
+-- column cluster: cluster name
+-- column members: members in the cluster that year (all types; firms without a firm row for the year are left out)
+-- column firms: members of type firm or state_corporation
+-- column members_with_sales: members with intermediate sales in the transactions (registry denominator)
+-- column members_without_sales: members without intermediate sales: reported, left out of the registry rule
+-- column members_passing: members whose sales to other members are at least registry_threshold of their intermediate sales
+-- column registry_threshold: the registry threshold used (share, default 0.20)
+-- column registry_pass_share: members_passing / members_with_sales (NULL without sales)
+-- column registry_all_pass: true when every member with intermediate sales passes (the registry rule)
+-- column intra_sales_share: intra-cluster link value / all intermediate sales of the members
+-- column intra_links: number of intra-cluster links (supplier and buyer both members)
+-- column intra_value: value of the intra-cluster links
+-- column anchor: the member with the largest intra-cluster strength (value sold plus bought inside the cluster); ties: first in the firm file; NULL without intra-cluster links
+-- column anchor_strength: the anchor's intra-cluster strength
+-- column anchor_share: value of intra-cluster links with the anchor as supplier or buyer / intra_value
+-- column anchor_type: the anchor's type: large_firm (type firm with at least large_firm_employment employees), firm, state_corporation, investor, university, research_centre, public_body
+-- column linked_pairs: distinct member pairs linked inside the cluster in either direction
+-- column degree_centralisation: Freeman degree centralisation of the undirected intra-cluster graph on all members: sum_i (d_max - d_i) / ((n - 1)(n - 2)); 1 for a star, 0 for a complete graph; NULL for n < 3
+-- column non_anchor_density: linked pairs among the members other than the anchor / ((n - 1)(n - 2) / 2)
+-- column members_located: members with latitude and longitude
+-- column centre_lat: latitude of the sales-weighted spherical centre (mean of 3-D unit vectors, projected to the sphere), degrees
+-- column centre_lon: longitude of that centre, degrees
+-- column mean_distance_km: mean great-circle (haversine, R = 6371.0088 km) distance of located members to the centre, km
+-- column max_distance_km: largest member distance to the centre, km
+-- column radius_km: the radius used for share_within_radius, km (default 50)
+-- column share_within_radius: share of located members at most radius_km from the centre
+-- column regions: distinct (country, region) pairs of the members
+-- column countries: distinct countries of the members
+-- column purchases: members' purchases: transactions bought plus imports from the firm table
+-- column purchases_inside_share: share of purchases bought from other members
+-- column purchases_same_region_share: share bought from non-members in the buyer's region
+-- column purchases_same_country_share: share bought from non-members in other regions of the buyer's country
+-- column purchases_abroad_share: share bought from non-members abroad plus imports; the four shares sum to 1
+-- column purchases_domestic_share: share bought from suppliers in the buyer's country, members or not
+-- column sales: members' sales (firm table)
+-- column exports: members' exports (firm table)
+-- column export_share: exports / sales
+-- column core_industries: industries holding at least core_industry_share of the member firms, and the most frequent one (classification:code)
+-- column core_firms: member firms in core industries
+-- column related_firms: member firms in related industries: other industries with an intra-cluster link to a core-industry member firm
+-- column critical_mass_firms: core_firms + related_firms, compared with the critical mass (rule below_critical_mass)
+-- column industries: distinct industries of the member firms
+-- column members_business: members of the business strand (firm, state_corporation, investor)
+-- column members_science: members of the science strand (university, research_centre)
+-- column members_government: members of the government strand (public_body)
+-- column strands_present: strands with at least one member (0-3)
+-- column triple_helix: true when all three strands are present
+-- column share_business_science: intra-cluster link value between business and science members (either direction) / intra_value
+-- column share_business_government: intra-cluster link value between business and government members / intra_value
+-- column share_science_government: intra-cluster link value between science and government members / intra_value
+-- column strands_linked: strands present that have intra-cluster links with another strand (0-3)
+-- column io_dataset: country x industry dataset the embeddedness is inherited from (NULL: not linked)
+-- column io_year: year of that dataset used (same year, else the latest earlier one)
+-- column members_linked: members whose industry maps to a node of the dataset with positive output
+-- column linked_sales_share: sales of linked members / sales of all members
+-- column gvc_forward: sales-weighted mean over members of their node's WWYZ forward GVC participation (an industry mapped to several sectors: output-weighted mean of the nodes)
+-- column gvc_backward: same, WWYZ backward GVC participation
+-- column fva_share: same, TiVA foreign value-added share of gross exports
+-- column upstreamness: same, Antras et al. (2012) upstreamness
+-- column crossings_mean: same, mean border crossings of the node's value added
+-- column computed_at: when the diagnostics were computed (UTC); see firm_runs_status
+CREATE OR REPLACE VIEW firm_clusters AS
+SELECT d.network, d.year, c.cluster, d.* EXCLUDE (network, year, cluster_idx)
+FROM firms.cluster_diagnostics d
+JOIN firms.clusters c ON c.network = d.network AND c.cluster_idx = d.cluster_idx

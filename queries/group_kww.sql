@@ -1,0 +1,12 @@
+-- name: group_kww
+-- kind: view
+-- depends_on: group_schema
+-- grain: dataset, year, grouping, exporter, term
+-- doc: Koopman, Wang and Wei (2014) decomposition of each economy's gross exports under a grouping (step group:<name>): a group of countries is one economy, so trade between its members is domestic and the group's exports are its sales to non-members. Nine terms (they sum to the economy's gross exports) and the groups VAX, DVA, RDV, FVA, PDC; every economy of the grouping, single countries included.
+-- column dataset: dataset name (as in tables.dataset)
+-- column year: year of the input table
+-- column grouping: grouping name (groupings.grouping)
+-- column exporter: exporting economy: a group name or a country code
+-- column term: KWW term or group name (as in decomp_kww)
+-- column value: value (table unit)
+CREATE OR REPLACE VIEW group_kww AS SELECT * FROM facts.group_kww

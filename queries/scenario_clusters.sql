@@ -1,0 +1,14 @@
+-- name: scenario_clusters
+-- kind: view
+-- grain: dataset, scenario, year, point, cluster, measure
+-- doc: The target cluster embeddedness before and after the change, per scenario point. Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the table
+-- column point: grid point label (scenario_points.point)
+-- column cluster: cluster label
+-- column measure: cluster embeddedness measure after the change (gvc.kernels.cluster_update.CLUSTER_MEASURES): output, value_added, gross_exports, gvc_forward, gvc_backward, pure_domestic_share, traditional_trade_share, crossings_mean, export_share, foreign_input_share, intra_cluster_sales_share, intra_cluster_input_share
+-- column baseline: value before the change (theta = 0, same code path)
+-- column scenario_value: value after the change
+-- column delta: scenario_value - baseline
+CREATE OR REPLACE VIEW scenario_clusters AS SELECT * FROM facts.scenario_clusters

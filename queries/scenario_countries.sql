@@ -1,0 +1,14 @@
+-- name: scenario_countries
+-- kind: view
+-- grain: dataset, scenario, year, point, country, measure
+-- doc: Country results of each scenario point: baseline, scenario value and delta of output, value added (GDP at baseline coefficients) and final demand. Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the table
+-- column point: grid point label (scenario_points.point)
+-- column country: country code
+-- column measure: output, value_added (GDP at baseline value-added coefficients) or final_demand: sums over the country's nodes
+-- column baseline: baseline model value, table units
+-- column scenario_value: value in the scenario, table units
+-- column delta: scenario_value - baseline (gain > 0, loss < 0)
+CREATE OR REPLACE VIEW scenario_countries AS SELECT * FROM facts.scenario_countries

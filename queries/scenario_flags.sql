@@ -1,0 +1,18 @@
+-- name: scenario_flags
+-- kind: view
+-- grain: dataset, scenario, year, point, cluster, country, sector, flag
+-- doc: Lock-in flags of the target cluster and its member nodes before and after the change, per scenario point. Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the table
+-- column point: grid point label (scenario_points.point)
+-- column cluster: cluster label
+-- column country: country of the cluster (closed_cluster) or of the member node
+-- column sector: sector of the member node; NULL for the cluster flag closed_cluster
+-- column flag: lock-in rule (gvc/lockin_defaults.toml): closed_cluster, closed_national_chain, focal_structure
+-- column baseline_flagged: flag raised before the change
+-- column scenario_flagged: flag raised after the change
+-- column baseline_score: rule score before the change (NULL when not evaluated)
+-- column scenario_score: rule score after the change
+-- column scenario_reasons: readable comparison of the metrics with the thresholds after the change
+CREATE OR REPLACE VIEW scenario_flags AS SELECT * FROM facts.scenario_flags

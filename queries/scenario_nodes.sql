@@ -1,0 +1,14 @@
+-- name: scenario_nodes
+-- kind: view
+-- grain: dataset, scenario, year, point, node, measure
+-- doc: Node results of each scenario point: baseline, scenario value and delta (scenario minus baseline) of output, value added and final demand. Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the table
+-- column point: grid point label (scenario_points.point)
+-- column node: node id (nodes.node)
+-- column measure: output (x), value_added (v x at baseline coefficients v) or final_demand (y, where the scenario changes it)
+-- column baseline: baseline model value (x0 = B y; Ghosh kinds: va' (I - A^G)^-1), table units
+-- column scenario_value: value in the scenario, table units
+-- column delta: scenario_value - baseline (a loss is negative)
+CREATE OR REPLACE VIEW scenario_nodes AS SELECT * FROM facts.scenario_nodes

@@ -1,0 +1,15 @@
+-- name: scenario_points
+-- kind: view
+-- grain: dataset, scenario, year, point
+-- doc: The grid points of each computed scenario and year: target, theta or change, the model and method used, and per-kind details (JSON). Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the table
+-- column point: grid point label: <cluster> and/or @<theta or change>; empty for a single scenario
+-- column cluster: label of the target node set of the point (NULL for bloc)
+-- column value: theta (import substitution) or relative change (shocks, mixed) of the point
+-- column model: leontief (quantity model), ghosh (supply model) or mixed (outputs of the target fixed)
+-- column method: smw (Sherman-Morrison-Woodbury update of the baseline inverse), fresh (new LU of I - A1) or direct
+-- column rank: rank of the change to A (changed columns + rows)
+-- column details: JSON: per kind, e.g. moved and not_substituted inputs (value at baseline output times theta), cut flows
+CREATE OR REPLACE VIEW scenario_points AS SELECT * FROM facts.scenario_points

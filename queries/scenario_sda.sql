@@ -1,0 +1,21 @@
+-- name: scenario_sda
+-- kind: view
+-- grain: dataset, scenario, year_from, year_to, measure, node, destination
+-- doc: Structural decomposition of the change between two years into value-added coefficients, technology, final-demand structure and level (sums to the change exactly). Written by gvc scenario run (ledger result scenario:<name>).
+-- column dataset: dataset
+-- column scenario: scenario name
+-- column year: year of the ledger result = year_to
+-- column year_from: first year (baseline)
+-- column year_to: second year (scenario_value)
+-- column measure: va_flows (node x destination), V_D, V_RT, V_GVC_S, V_GVC_C (WWYZ forward terms by node), gvc_forward_rate, gvc_backward_rate (by country)
+-- column node: origin node id (NULL for country rates)
+-- column country: country of the node, or the country of a rate
+-- column destination: destination country of va_flows (NULL otherwise)
+-- column baseline: value in year_from
+-- column scenario_value: value in year_to
+-- column delta: scenario_value - baseline = va_coefficients + technology + fd_structure + fd_level
+-- column va_coefficients: term of the value-added coefficients v
+-- column technology: term of technology (B for va_flows, A for participation)
+-- column fd_structure: term of the final-demand structure (shares of each destination's final demand, or of world final demand)
+-- column fd_level: term of the final-demand level (per destination country, or world)
+CREATE OR REPLACE VIEW scenario_sda AS SELECT * FROM facts.scenario_sda

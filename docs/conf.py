@@ -4,8 +4,9 @@ Build it (strict: every warning, broken link or unresolved reference fails the b
 
     pip install -e ".[docs]" && sphinx-build -W --keep-going -n -b html docs docs/_build/html
 
-The API reference and the command-line pages are generated into ``docs/_generated/`` at the
-start of every build (``docs/scripts/api_pages.py``, ``docs/scripts/cli_pages.py``).
+The API reference, the command-line pages and the SQL reference are generated into
+``docs/_generated/`` at the start of every build (``docs/scripts/api_pages.py``,
+``docs/scripts/cli_pages.py``, ``docs/scripts/sql_pages.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ sys.path.insert(0, str(DOCS.parent))  # document the checkout, not some installe
 from api_pages import write_api_pages  # noqa: E402
 from cli_pages import write_cli_pages  # noqa: E402
 from docstrings import process_docstring  # noqa: E402
+from sql_pages import write_sql_pages  # noqa: E402
 
 import gvc  # noqa: E402
 
@@ -181,3 +183,4 @@ html_static_path: list[str] = []
 
 write_api_pages(DOCS / "_generated" / "api")
 write_cli_pages(DOCS / "_generated" / "cli")
+write_sql_pages(DOCS / "_generated" / "sql")

@@ -24,6 +24,10 @@ ORDER = (
     "gvc.indicators",
     "gvc.chains",
     "gvc.lockin",
+    "gvc.groups",
+    "gvc.scenarios",
+    "gvc.firms",
+    "gvc.bridges",
     "gvc.pipeline",
     "gvc.commands",
 )

@@ -224,9 +224,7 @@ def group_steps(
 
     out = []
     if name == "groups":
-        out = [
-            group_step(g, d["groups"], present_only=True) for g, d in given.items() if usable(d)
-        ]
+        out = [group_step(g, d["groups"], present_only=True) for g, d in given.items() if usable(d)]
         if con is not None and dataset is not None:
             out += [
                 group_step(g, get_grouping(con, dataset, g))

@@ -5,9 +5,10 @@ Usage (from the repository root; CI runs it with the gvc installed from the whee
     python docs/scripts/check_examples.py                 # every page; exit 1 on any failure
     python docs/scripts/check_examples.py docs/lockin.md  # README.md first (it builds the store)
     python docs/scripts/check_examples.py --list          # what would run, nothing executed
+    python docs/scripts/check_examples.py --update docs/units.md  # rewrite outputs that differ
 
 All pages share one scratch directory (``--workdir``, default a new temporary one) holding
-``datasets/`` (a link to the repository's) and the store ``gvc.duckdb``; README.md runs first,
+``datasets/`` and ``docs/`` (links to the repository's) and the store ``gvc.duckdb``; README.md runs first,
 and its ``gvc demo`` builds the store from the embedded WIOD 2013 tables. Python blocks of one
 page share one namespace. What each fenced block does depends on its language and on a
 marker, an HTML comment on the line just before it (invisible on GitHub and on the site):
@@ -31,6 +32,11 @@ no language / ``text``
 ``<!-- check: skip REASON -->`` skips a block that cannot run here (it installs software,
 needs a cluster or a file not shipped); the reason is required and every skip is listed.
 A block with no language whose lines look like commands is an error: label it.
+
+``--update`` rewrites, in the page, every shown output that differs from what was printed
+(console steps with an output shown, ``output`` blocks) with the printed text: the way to
+regenerate outputs after a change, by running the commands, never by editing numbers. It
+replaces a ``...`` wildcard too, so review the diff. The run still reports the differences.
 """
 
 from __future__ import annotations
@@ -185,17 +191,20 @@ def console_steps(text: str) -> list[tuple[str, str]]:
 class Runner:
     """Runs the blocks of the pages in one scratch directory."""
 
-    def __init__(self, workdir: Path, timeout: float = 900) -> None:
+    def __init__(self, workdir: Path, timeout: float = 900, update: bool = False) -> None:
         self.workdir = workdir
+        self.update = update
+        self.rewrites: list[tuple[Block, str]] = []  # (block, new body) for --update
         self.timeout = timeout
         self.report = Report()
         self.namespace: dict = {}
         self.last_output: str | None = None
         self.env = {k: v for k, v in os.environ.items() if k != "GVC_DB"}
         self.env.update(COLUMNS="80", PYTHONUNBUFFERED="1")
-        link = workdir / "datasets"
-        if not link.exists():
-            link.symlink_to(ROOT / "datasets", target_is_directory=True)
+        for name in ("datasets", "docs"):  # read by the examples as in a clone
+            link = workdir / name
+            if not link.exists():
+                link.symlink_to(ROOT / name, target_is_directory=True)
 
     def shell(self, cmd: str, label: str | None = None) -> tuple[int, str]:
         t0 = time.perf_counter()
@@ -241,14 +250,20 @@ class Runner:
             return
         self.report.ran += 1
         if lang == "console":
+            body, changed = [], False
             for cmd, want in console_steps(b.text):
                 rc, got = self.shell(cmd)
+                body += ["$ " + cmd.replace("\n", "\\\n")]
+                body += [want] if want.strip("\n") else []
                 if want.strip():
                     self.report.compared += 1
                     if not compare(want, got):
                         self.fail(b, f"`{cmd}` printed other output:\n{_diff(want, got)}")
+                        body[-1], changed = _rstrip_lines(got), True
                 elif rc != 0:
                     self.fail(b, f"`{cmd}` exited {rc}:\n{got[-2000:]}")
+            if changed:
+                self.rewrites.append((b, "\n".join(body) + "\n"))
         elif lang in ("bash", "sh"):
             rc, got = self.shell("set -e\n" + b.text, label=f"{b.where} ({b.lang} block)")
             self.last_output = got
@@ -293,6 +308,7 @@ class Runner:
         self.report.compared += 1
         if not compare(b.text, got):
             self.fail(b, f"shown output differs from what was printed:\n{_diff(b.text, got)}")
+            self.rewrites.append((b, _rstrip_lines(got) + "\n"))
 
     def pycon(self, b: Block) -> None:
         parser = doctest.DocTestParser()
@@ -311,6 +327,19 @@ class Runner:
                 b, f"{result.failed} of {result.attempted} examples failed:\n{out.getvalue()}"
             )
 
+    def rewrite(self, path: Path) -> None:
+        """--update: put the printed outputs of :attr:`rewrites` into ``path``."""
+        mine = sorted((b for b in self.rewrites if b[0].path == path), key=lambda r: -r[0].line)
+        if not mine:
+            return
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for b, new in mine:
+            start = b.line  # 0-based index of the first body line
+            n = len(b.text.splitlines())
+            lines[start : start + n] = new.splitlines()
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"  updated {len(mine)} block(s) of {path.name}")
+
     def run_page(self, path: Path) -> None:
         blocks = parse(path)
         bad = problems(blocks)
@@ -326,6 +355,12 @@ class Runner:
                 self.run_block(b)
             except subprocess.TimeoutExpired:
                 self.fail(b, f"timed out after {self.timeout:.0f} s")
+        if self.update:
+            self.rewrite(path)
+
+
+def _rstrip_lines(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
 def _quote(s: str) -> str:
@@ -337,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pages", nargs="*", type=Path, help="pages to run (default: all)")
     ap.add_argument("--workdir", type=Path, help="scratch directory (default: a new temporary)")
     ap.add_argument("--list", action="store_true", help="list the blocks; run nothing")
+    ap.add_argument(
+        "--update", action="store_true", help="rewrite shown outputs that differ (review the diff)"
+    )
     a = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # progress shows in CI logs as it happens
     chosen = [p.resolve() for p in a.pages] or pages()
@@ -362,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"docs examples with gvc {gvc.__version__} from {Path(gvc.__file__).parent}")
     print(f"scratch directory {workdir}; gvc command: {shutil.which('gvc')}")
-    runner = Runner(workdir)
+    runner = Runner(workdir, update=a.update)
     t0 = time.perf_counter()
     for page in chosen:
         runner.run_page(page)

@@ -8,10 +8,10 @@ Usage (from the repository root; CI runs it with the gvc installed from the whee
     python docs/scripts/check_examples.py --update docs/units.md  # rewrite outputs that differ
 
 All pages share one scratch directory (``--workdir``, default a new temporary one) holding
-``datasets/`` and ``docs/`` (links to the repository's) and the store ``gvc.duckdb``; README.md runs first,
-and its ``gvc demo`` builds the store from the embedded WIOD 2013 tables. Python blocks of one
-page share one namespace. What each fenced block does depends on its language and on a
-marker, an HTML comment on the line just before it (invisible on GitHub and on the site):
+``datasets/`` and ``docs/`` (links to the repository's) and the store ``gvc.duckdb``; README.md
+runs first, and its ``gvc demo`` builds the store from the embedded WIOD 2013 tables. Python
+blocks of one page share one namespace. What each fenced block does depends on its language
+and on a marker, an HTML comment on the line just before it (invisible on GitHub and on the site):
 
 ``console``
     ``$ command`` lines (``\\`` continues a line) run in bash; the lines after a command, up to

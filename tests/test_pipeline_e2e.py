@@ -67,7 +67,7 @@ def test_every_family_bit_identical_across_executors(work):
 
     data = work / "two_years"
     data.mkdir()
-    for f in ("wiot_2010.parquet", "wiot_2011.parquet", "output.parquet"):
+    for f in ("wiot_2010.parquet", "wiot_2011.parquet", "output.parquet", "unit.txt"):
         shutil.copy(Path(WIOD) / f, data / f)
     for extra in Path(WIOD).glob("*.json"):
         shutil.copy(extra, data / extra.name)

@@ -2,8 +2,9 @@
 
 The names below load on first use (PEP 562), so ``import gvc`` and ``gvc --help`` stay light:
 
-* :func:`ingest`, :func:`run`, :func:`query`, :func:`audit`, :func:`decompose`,
-  :func:`to_pymrio`, :func:`aggregate` (:mod:`gvc.api`); :func:`convert` (:mod:`gvc.currency`);
+* :func:`~gvc.api.ingest`, :func:`~gvc.api.run`, :func:`~gvc.api.query`,
+  :func:`~gvc.api.audit`, :func:`~gvc.api.decompose`, :func:`~gvc.api.to_pymrio`,
+  :func:`~gvc.api.aggregate` (:mod:`gvc.api`); :func:`convert` (:mod:`gvc.currency`);
   :data:`DEFAULT_STEPS` (:mod:`gvc.indicators.registry`);
 * packages: :mod:`gvc.catalog` (store schema, input tables, results ledger), :mod:`gvc.chains`,
   :mod:`gvc.groups` (concordances, aggregation, group-aware indicators),

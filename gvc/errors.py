@@ -70,6 +70,7 @@ class LockError(GVCError):
     exit_code = 7
 
 
+#: Exit code of the ``gvc`` command -> what it means (printed by ``gvc --help``).
 EXIT_CODES = {
     0: "success",
     1: "unexpected internal error (run with --debug and report it)",

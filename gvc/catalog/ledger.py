@@ -23,8 +23,8 @@ use ``year = 0`` when they are not per year.
 
 Rules every producer and reader follows (a second freshness mechanism would be a bug):
 
-* results are written only through :func:`write_result` / :func:`load_result`, which replace
-  the old rows and the ledger row in the caller's transaction;
+* results are written only through :func:`write_result` (Arrow tables or Parquet partitions),
+  which replaces the old rows and the ledger row in the caller's transaction;
 * a result is *fresh* when its ledger row names the stored table's current identity, this gvc
   version and the options hash the reader expects (:func:`status`); readers that report
   results say "missing" or "stale" instead of printing old numbers;

@@ -116,7 +116,7 @@ def ensure_dimensions(
 
     ``dims`` maps ``countries``, ``sectors``, ``fd_categories`` (columns ``<label>, position,
     name``) and ``nodes`` (``node, country, sector, country_pos, sector_pos``) to Arrow tables
-    or Parquet files (:func:`gvc.catalog.dimension_tables` makes them).
+    or Parquet files (:func:`dimension_tables` makes them).
 
     Raises
     ------

@@ -31,9 +31,11 @@ def define(
     paths: int = 20,
     db: Db = None,
 ) -> ChainSpec:
-    """Define (or redefine) a chain; ``None`` lists mean all. See :func:`~gvc.chains.store.
-    define_chain` (raises ``SchemaError`` for an unknown dataset, ``InputError`` for an unknown
-    code or a CEPII file that lacks a pair of the dataset's countries).
+    """Define (or redefine) a chain; ``None`` lists mean all.
+
+    See :func:`~gvc.chains.store.define_chain` (raises ``SchemaError`` for an unknown dataset,
+    ``InputError`` for an unknown code or a CEPII file that lacks a pair of the dataset's
+    countries).
 
     ``km_source='cepii'`` with ``cepii_file`` (the user's GeoDist ``dist_cepii`` as CSV or
     Parquet) and ``cepii_measure`` (``dist`` default, ``distcap``, ``distw``, ``distwces``)

@@ -129,8 +129,8 @@ def spec_from_definition(defn: Mapping[str, Any], dataset: str) -> ChainSpec:
 
 
 def chain_step(spec: ChainSpec) -> Step:
-    """The step ``chain:<name>`` computing ``spec`` on a table (:func:`gvc.chains.compute.
-    chain_year` with the table's shared inverse)."""
+    """The step ``chain:<name>`` computing ``spec`` on a table
+    (:func:`gvc.chains.compute.chain_year` with the table's shared inverse)."""
 
     def compute(d: Derived) -> dict[str, pa.Table]:
         from gvc.chains.compute import chain_year

@@ -33,6 +33,7 @@ from gvc.store import fetch_one, list_tables, run_sql, transaction
 
 log = logging.getLogger(__name__)
 
+#: The fact tables (``facts.<name>``) a computed chain writes.
 RESULT_TABLES = ("chain_geography", "chain_totals", "chain_paths")
 
 

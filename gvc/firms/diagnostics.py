@@ -22,9 +22,10 @@ year), intra-cluster links ``(s -> b)`` of value ``v`` (both ends members of ``g
   mean and max distance, share within ``radius_km``, distinct regions and countries
   (:mod:`gvc.kernels.firm_territory`).
 * **Openness**: purchases ``P = sum_m (T_m + imports_m)`` split into inside / same region /
-  other regions of the same country / abroad (sum 1, :func:`~gvc.kernels.firm_composition.
-  purchase_shares`), ``purchases_domestic_share = sum_m C_m / P`` (suppliers in the buyer's
-  country, inside or outside the cluster), ``export_share = sum exports / sum sales``.
+  other regions of the same country / abroad (sum 1,
+  :func:`~gvc.kernels.firm_composition.purchase_shares`),
+  ``purchases_domestic_share = sum_m C_m / P`` (suppliers in the buyer's country, inside or
+  outside the cluster), ``export_share = sum exports / sum sales``.
 * **Critical mass and triple helix**: member firms (types firm, state_corporation) in core
   and related industries (:func:`~gvc.kernels.firm_composition.core_related_industries`), the
   distinct industries of member firms, members by strand, the intra-cluster value between
@@ -114,6 +115,7 @@ COLUMNS: tuple[str, ...] = (
 )
 """Columns of ``firms.cluster_diagnostics`` besides ``network`` and ``computed_at``."""
 
+#: Embeddedness measures a cluster inherits from its country x industry nodes.
 EMBEDDEDNESS = ("gvc_forward", "gvc_backward", "fva_share", "upstreamness", "crossings_mean")
 
 

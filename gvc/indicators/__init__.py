@@ -5,6 +5,7 @@ by integer node ids (written to ``facts.*`` through the results ledger; labelled
 ``queries/``).
 
 Modules:
+
 * :mod:`~gvc.indicators.core`: Core value-added indicators: ``va_flows``, ``va_in_exports``,
   ``gross_exports``;
 * :mod:`~gvc.indicators.decomposition`: Gross-export decompositions written as long tables: KWW,

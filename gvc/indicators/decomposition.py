@@ -44,6 +44,7 @@ FACTS_DDL = {
         term VARCHAR NOT NULL, value DOUBLE NOT NULL)""",
 }
 
+#: The ``(approach, perspective)`` Borin-Mancini variants step ``bm`` writes.
 BM_VARIANTS: tuple[tuple[Approach, Perspective], ...] = (
     ("source", "world"),
     ("sink", "world"),

@@ -23,6 +23,7 @@ EXTRA_STEP_MODULES: tuple[str, ...] = (
     "gvc.indicators.final_output",
 )
 
+#: Every step of ``gvc run`` by name (core ones here, then those of ``EXTRA_STEP_MODULES``).
 STEPS: dict[str, Step] = {
     "core": Step(
         "core",

@@ -1,6 +1,6 @@
 """Validation of a harmonised table before it is stored: errors stop, warnings are returned.
 
-Row balance is judged node by node: node ``i`` fails when
+Row balance is judged node by node: node ``i`` fails when::
 
     |x_i - sum_j Z_ij - sum_r Y_ir| > balance_tol * max(x_i, 1) + abs_tol
 

@@ -3,10 +3,12 @@
 No DuckDB, no pandas, no I/O. Arrays are country-major: node ``i = s * N + k`` is sector ``k`` of
 country ``s``; ``G`` countries, ``N`` sectors, ``n = G * N``. Notation: ``B`` is the global
 Leontief inverse (I - A)^-1, ``L`` the local (domestic) inverses (docs/notation.md). Kernels
-take what the caller already computed (A, B, L, v, exports: :class:`gvc.indicators.derived.
-Derived` holds them) as keyword arguments and compute only what is missing.
+take what the caller already computed (A, B, L, v, exports:
+:class:`gvc.indicators.derived.Derived` holds them) as keyword arguments and compute only what
+is missing.
 
 Modules:
+
 * :mod:`~gvc.kernels.betweenness`: Weighted betweenness centrality of the nodes of an input-output
   graph (networkx);
 * :mod:`~gvc.kernels.blocks`: Country-block helpers on country-major arrays (node ``i = s * N +

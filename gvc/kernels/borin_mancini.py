@@ -160,6 +160,7 @@ from gvc.kernels.leontief import (
     value_added_coefficients,
 )
 
+#: The Borin-Mancini terms :func:`bm` returns, in this order.
 TERMS: tuple[str, ...] = (
     "GEXP",
     "DC",

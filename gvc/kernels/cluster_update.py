@@ -3,7 +3,7 @@
 After import substitution (:mod:`gvc.kernels.substitution`) the cluster ``J`` (k nodes of
 country ``c``) has new columns ``A1[:, J] = A[:, J] + theta D`` and perhaps new final demand
 ``Y1[:, c] = Y[:, c] + theta dY``. The measures the cluster embeddedness reports (see
-:mod:`gvc.indicators.embeddedness`) are recomputed for the cluster's nodes on the changed
+:mod:`gvc.lockin.steps`) are recomputed for the cluster's nodes on the changed
 table ``(A1, Y1, x1 = (I - A1)^-1 y1, va1 = v # x1)`` without a new inverse, from the pieces of
 :func:`gvc.kernels.rank_update.column_update_grid` (``B D``, ``M = (B D)[J]``). Node-level
 formulas, for ``j`` in ``J`` (``L`` local inverses, ``A^F`` foreign blocks, ``y^D`` final
@@ -50,6 +50,7 @@ from gvc.kernels.leontief import nan_divide
 from gvc.kernels.participation import foreign_apply_left, local_apply_left
 from gvc.kernels.rank_update import _solve_small
 
+#: The node measures :func:`cluster_metrics_after` recomputes (``nodes[m]``).
 NODE_MEASURES = (
     "output",
     "value_added",
@@ -60,6 +61,7 @@ NODE_MEASURES = (
     "crossings_mean",
     "export_share",
 )
+#: The cluster aggregates :func:`cluster_metrics_after` recomputes (``clusters[m]``).
 CLUSTER_MEASURES = (
     "output",
     "value_added",

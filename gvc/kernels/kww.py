@@ -28,6 +28,7 @@ KWW_FROM_WWZ: dict[str, tuple[str, ...]] = {
     "FDC": ("MDC", "ODC"),
 }
 
+#: The nine KWW (2014) term names, in the order of eq. (36).
 KWW_TERMS: tuple[str, ...] = tuple(KWW_FROM_WWZ)
 
 #: Groups of KWW terms (KWW 2014, Figure 1): value-added exports, domestic value added in

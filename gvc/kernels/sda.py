@@ -56,6 +56,7 @@ from gvc.kernels.participation import (
     local_apply_left,
 )
 
+#: The four factors of the decomposition, in the order of their terms.
 FACTORS = ("va_coefficients", "technology", "fd_structure", "fd_level")
 METHODS = ("orderings", "polar")
 LEVELS = ("destination", "world")

@@ -34,6 +34,7 @@ _LEVELS = {
     "intermediate_sales": "intermediate sales, Z 1",
 }
 
+#: Every measure of step ``embeddedness``: its meaning and how it aggregates to a cluster.
 MEASURES: dict[str, Measure] = {
     **{k: Measure("sum", None, v) for k, v in _LEVELS.items()},
     "bm_gvcb_share": Measure(

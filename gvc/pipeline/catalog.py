@@ -148,11 +148,11 @@ def load_unit(
     """Load one unit's partitions into the store in ONE transaction; returns rows per table.
 
     When the stored table has another identity (or none), it is replaced: the old table and
-    every result computed from it or depending on it go (:func:`gvc.catalog.tables.
-    delete_table`), and the dimensions (checked against the dataset's), input rows and
-    ``tables`` row are inserted. When it has the same identity, the inputs stay and only the
-    unit's step results are replaced, so results other producers added (``gvc run --steps
-    embeddedness``, chains) stay. Each step result goes through
+    every result computed from it or depending on it go
+    (:func:`gvc.catalog.tables.delete_table`), and the dimensions (checked against the
+    dataset's), input rows and ``tables`` row are inserted. When it has the same identity, the
+    inputs stay and only the unit's step results are replaced, so results other producers
+    added (``gvc run --steps embeddedness``, chains) stay. Each step result goes through
     :func:`gvc.catalog.ledger.write_result`; then an ``ok`` row in ``pipeline_runs``.
 
     Raises

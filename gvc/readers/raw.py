@@ -42,7 +42,7 @@ class RawTable:
     cells : DataFrame with columns ``row_country, row_sector, col_country, col_item, value``
         (float64): the intermediate block (``col_item`` a sector code) and the final-demand
         block (``col_item`` a final-demand code), in file labels. Zero cells may be omitted.
-        For a table read densely this is derived from :attr:`dense` on first access (a long
+        For a table read densely this is derived from ``dense`` on first access (a long
         frame costs about 40 bytes a non-zero cell: avoid it for large tables).
     inputs : DataFrame with columns ``country, sector, item, value``: the rows below the
         block (value added, taxes, output ...) in file labels; may be empty.

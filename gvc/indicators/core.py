@@ -60,14 +60,17 @@ def compute_core(d: Derived) -> dict[str, pa.Table]:
     ``va_flows`` (n x G), ``va_in_exports_country`` (G x n), ``export_va`` (n) and
     ``gross_exports`` (n x G): every result is O(n G), none n x n.
 
-    Peak memory: ``Z``, ``A`` and ``B`` (three n x n float64 matrices, the Leontief inverse
-    computed in place, :func:`gvc.kernels.leontief.leontief_inverse`) plus O(n G).
+    No inverse: ``B Y`` and ``V_c B`` are solved with the LU factors of ``I - A``
+    (:attr:`Derived.lu`, or B when an earlier step of the run made it). Peak memory: ``Z`` and
+    the LU factors (two n x n float64 matrices) plus O(n G).
     """
     t = d.table
     G = t.G
     out: dict[str, pa.Table] = {}
 
-    F = va_flows(d.B, d.v, d.Y)
+    # LU solves, not B, unless another step of the run made B already: this step alone costs
+    # one LU factorisation (a third of an inverse) and G + G solves
+    F = va_flows(None, d.v, d.Y, solve=d.solve)
     i, r = np.nonzero(F)
     out["va_flows"] = pa.table(
         {
@@ -80,7 +83,8 @@ def compute_core(d: Derived) -> dict[str, pa.Table]:
 
     exporting = np.flatnonzero(d.e != 0)
     k = exporting.size
-    by_country = va_in_exports_by_country(d.B, d.v, d.e, G, t.N)[:, exporting]  # (G, k)
+    by_country = va_in_exports_by_country(None, d.v, d.e, G, t.N, solve_left=d.solve_left)
+    by_country = by_country[:, exporting]  # (G, k)
     s, j = np.nonzero(by_country)
     out["va_in_exports_country"] = pa.table(
         {

@@ -84,18 +84,20 @@ def residual_value_added(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=np.float64) - Z.sum(axis=0)
 
 
-def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
+def leontief_inverse(A: np.ndarray, *, check: bool = True, overwrite_a: bool = False) -> np.ndarray:
     """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation (LAPACK ``gesv``).
 
     ``x = B y`` (Miller & Blair 2009, eq. 2.11): ``b_ij`` is the output of ``i`` needed for one
     unit of final demand for ``j``. Works in place on one copy of ``I - A`` and the identity:
-    peak memory is two n x n arrays besides ``A``.
+    peak memory is two n x n arrays besides ``A``, or ``A`` and one more with ``overwrite_a``.
 
     Parameters
     ----------
     A : (n, n) array of input coefficients.
     check : raise :class:`~gvc.errors.NumericalError` when ``I - A`` is singular, or when the
         inverse has materially negative entries (a non-productive table).
+    overwrite_a : build ``I - A`` in ``A``'s own memory (a C-contiguous float64 array the
+        caller no longer needs; it is destroyed): one n x n array less at peak.
 
     Returns
     -------
@@ -111,7 +113,7 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
            [0., 1.]])
     """
     n = A.shape[0]
-    M = _identity_minus(A)
+    M = _identity_minus(A, overwrite=overwrite_a)
     scale = max(float(M.max()), -float(M.min()), 1.0)
     # Solve (I - A)^T X = I in Fortran order: X^T = (I - A)^-1 comes out C-contiguous, and
     # M.T is already the Fortran layout of (I - A)^T, so LAPACK copies nothing.
@@ -124,6 +126,55 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
     if check:
         check_productive(B)
     return B
+
+
+def lu_transposed(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LU factors of ``M^T`` for a C-contiguous ``M = I - A``, in ``M``'s memory (destroyed).
+
+    ``M^T`` in Fortran order is ``M``'s own memory, so LAPACK ``getrf`` factorises it without
+    a copy. With :func:`inverse_from_lu` this is :func:`leontief_inverse` split in two, so
+    that solves with few right-hand sides (:func:`lu_solve_transposed`) need no inverse.
+
+    Raises
+    ------
+    NumericalError
+        NaN/inf entries or a singular ``I - A``.
+    """
+    if not np.all(np.isfinite(M)):
+        raise NumericalError("I - A has NaN or infinite entries")
+    scale = max(float(M.max()), -float(M.min()), 1.0)
+    (getrf,) = sla.get_lapack_funcs(("getrf",), (M.T,))
+    lu, piv, info = getrf(M.T, overwrite_a=True)
+    _check_pivots(np.diag(lu), scale, info)
+    return lu, piv
+
+
+def inverse_from_lu(lu_piv: tuple[np.ndarray, np.ndarray], *, check: bool = True) -> np.ndarray:
+    """``B = (I - A)^-1`` from :func:`lu_transposed` (``getrs`` on the identity, as ``gesv``
+    does): one more n x n array; B comes out C-contiguous."""
+    lu, piv = lu_piv
+    n = lu.shape[0]
+    (getrs,) = sla.get_lapack_funcs(("getrs",), (lu,))
+    X, info = getrs(lu, piv, np.eye(n, order="F"), trans=0, overwrite_b=True)
+    if info != 0:  # pragma: no cover - only for invalid arguments
+        raise NumericalError(f"LAPACK getrs failed (info {info})")
+    B = X.T
+    if check:
+        check_productive(B)
+    return B
+
+
+def lu_solve_transposed(
+    lu_piv: tuple[np.ndarray, np.ndarray], rhs: np.ndarray, trans: int
+) -> np.ndarray:
+    """Solve with the factors of :func:`lu_transposed`: ``trans=1`` solves ``(I - A) X = rhs``
+    (``X = B rhs``), ``trans=0`` solves ``(I - A)^T X = rhs`` (``X^T = rhs^T B``)."""
+    lu, piv = lu_piv
+    (getrs,) = sla.get_lapack_funcs(("getrs",), (lu,))
+    X, info = getrs(lu, piv, np.asarray(rhs, dtype=np.float64), trans=trans)
+    if info != 0:  # pragma: no cover - only for invalid arguments
+        raise NumericalError(f"LAPACK getrs failed (info {info})")
+    return X
 
 
 def leontief_solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -156,8 +207,11 @@ def leontief_lu(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lu, piv
 
 
-def _identity_minus(A: np.ndarray) -> np.ndarray:
-    M = -np.asarray(A, dtype=np.float64)
+def _identity_minus(A: np.ndarray, overwrite: bool = False) -> np.ndarray:
+    if overwrite and A.dtype == np.float64 and A.flags.c_contiguous and A.flags.writeable:
+        M = np.negative(A, out=A)
+    else:
+        M = -np.asarray(A, dtype=np.float64)
     if M.ndim != 2 or M.shape[0] != M.shape[1]:
         raise NumericalError(f"A must be square, got shape {M.shape}")
     if not np.all(np.isfinite(M)):

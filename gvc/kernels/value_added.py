@@ -9,10 +9,24 @@ TiVA EXGR_BSCI; R decompr ``leontief(post = "exports")``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
-def va_flows(B: np.ndarray, v: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def _need(B: np.ndarray | None) -> np.ndarray:
+    if B is None:
+        raise ValueError("give B or a solve function")
+    return B
+
+
+def va_flows(
+    B: np.ndarray | None,
+    v: np.ndarray,
+    Y: np.ndarray,
+    *,
+    solve: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
     """Value added by origin node absorbed in each destination's final demand, ``v-hat B Y``.
 
     Row sums equal value added ``va = v * x`` on a balanced table (``B Y 1 = x``).
@@ -22,6 +36,8 @@ def va_flows(B: np.ndarray, v: np.ndarray, Y: np.ndarray) -> np.ndarray:
     B : (n, n) global Leontief inverse.
     v : (n,) value-added coefficients.
     Y : (n, G) final demand by destination country.
+    solve : ``rhs -> B rhs`` (e.g. LU solves, :meth:`gvc.indicators.derived.Derived.solve`)
+        used instead of ``B``, which may then be None.
 
     Returns
     -------
@@ -38,7 +54,8 @@ def va_flows(B: np.ndarray, v: np.ndarray, Y: np.ndarray) -> np.ndarray:
     array([[1. , 0.4],
            [0. , 0.6]])
     """
-    return v[:, None] * (B @ Y)
+    BY = solve(Y) if solve is not None else _need(B) @ Y
+    return v[:, None] * BY
 
 
 def va_in_exports(B: np.ndarray, v: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -73,7 +90,13 @@ def va_in_exports(B: np.ndarray, v: np.ndarray, e: np.ndarray) -> np.ndarray:
 
 
 def va_in_exports_by_country(
-    B: np.ndarray, v: np.ndarray, e: np.ndarray, G: int, N: int
+    B: np.ndarray | None,
+    v: np.ndarray,
+    e: np.ndarray,
+    G: int,
+    N: int,
+    *,
+    solve_left: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Value-added origin of each node's gross exports by source country, ``V_c B e-hat``.
 
@@ -89,6 +112,8 @@ def va_in_exports_by_country(
     v : (n,) value-added coefficients.
     e : (n,) gross exports of every node.
     G, N : countries and sectors (node ``i`` belongs to country ``i // N``).
+    solve_left : ``lhs -> lhs B`` for a (G, n) ``lhs`` used instead of ``B`` (which may then
+        be None): G solves with the LU factors of ``I - A``, no inverse.
 
     Returns
     -------
@@ -107,7 +132,7 @@ def va_in_exports_by_country(
     n = G * N
     Vc = np.zeros((G, n))
     Vc[np.repeat(np.arange(G), N), np.arange(n)] = v
-    out = Vc @ B
+    out = solve_left(Vc) if solve_left is not None else Vc @ _need(B)
     out *= e[None, :]
     return out
 

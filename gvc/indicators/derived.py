@@ -6,7 +6,7 @@ from functools import cached_property
 
 import numpy as np
 
-from gvc.kernels import blocks, leontief
+from gvc.kernels import backend, blocks, leontief
 from gvc.table import IOTable
 
 
@@ -47,6 +47,10 @@ class Derived:
         The LU factors are dropped once B exists (later solves multiply by B): peak ``Z``
         and two n x n arrays.
         """
+        if backend.resolve() == "cupy" and "lu" not in self.__dict__:
+            # the inverse on the GPU ($GVC_BACKEND=cupy, gvc.kernels.backend)
+            coefficients = leontief.input_coefficients(self.table.Z, self.table.x)
+            return leontief.leontief_inverse(coefficients, overwrite_a=True, backend="cupy")
         B = leontief.inverse_from_lu(self.lu)
         del self.__dict__["lu"]
         return B

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from gvc.errors import InputError, NumericalError
+from gvc.kernels import backend as _backend
 
 
 def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -84,7 +85,9 @@ def residual_value_added(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=np.float64) - Z.sum(axis=0)
 
 
-def leontief_inverse(A: np.ndarray, *, check: bool = True, overwrite_a: bool = False) -> np.ndarray:
+def leontief_inverse(
+    A: np.ndarray, *, check: bool = True, overwrite_a: bool = False, backend: str | None = None
+) -> np.ndarray:
     """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation (LAPACK ``gesv``).
 
     ``x = B y`` (Miller & Blair 2009, eq. 2.11): ``b_ij`` is the output of ``i`` needed for one
@@ -98,6 +101,8 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True, overwrite_a: bool = F
         inverse has materially negative entries (a non-productive table).
     overwrite_a : build ``I - A`` in ``A``'s own memory (a C-contiguous float64 array the
         caller no longer needs; it is destroyed): one n x n array less at peak.
+    backend : ``"numpy"`` (LAPACK here) or ``"cupy"`` (the inverse on a GPU,
+        :mod:`gvc.kernels.backend`); None: ``$GVC_BACKEND``, else numpy.
 
     Returns
     -------
@@ -115,6 +120,13 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True, overwrite_a: bool = F
     n = A.shape[0]
     M = _identity_minus(A, overwrite=overwrite_a)
     scale = max(float(M.max()), -float(M.min()), 1.0)
+    if _backend.resolve(backend) == "cupy":
+        B = _backend.inverse(M, "cupy")
+        if not np.all(np.isfinite(B)):
+            raise NumericalError("I - A is singular (the GPU inverse has NaN or inf entries)")
+        if check:
+            check_productive(B)
+        return B
     # Solve (I - A)^T X = I in Fortran order: X^T = (I - A)^-1 comes out C-contiguous, and
     # M.T is already the Fortran layout of (I - A)^T, so LAPACK copies nothing.
     Mt = M.T

@@ -62,7 +62,9 @@ def compute_core(d: Derived) -> dict[str, pa.Table]:
 
     No inverse: ``B Y`` and ``V_c B`` are solved with the LU factors of ``I - A``
     (:attr:`Derived.lu`, or B when an earlier step of the run made it). Peak memory: ``Z`` and
-    the LU factors (two n x n float64 matrices) plus O(n G).
+    the LU factors (two n x n float64 matrices) plus O(n G); measured with
+    ``benchmarks/bench_large.py`` at EXIOBASE size: 3.3 n x n (process RSS, Python and DuckDB
+    included).
     """
     t = d.table
     G = t.G

@@ -123,7 +123,8 @@ def ingest(
                     log.info("%s %s: already ingested from the same file, skipped", name, raw.year)
                     results.append(IngestResult(name, int(raw.year), "skipped", str(raw.source)))
                     continue
-                prep, warnings = prepare(raw, p, dataset=name, options=options, file_sha256=digest)
+                # the sha256 just computed: each input is hashed once
+                prep, warnings = prepare(raw, p, dataset=name, options=options, file_sha256=sha)
                 for w in warnings:
                     log.info("%s", w)
                 status = load_table(

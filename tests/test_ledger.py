@@ -104,7 +104,12 @@ def test_every_family_is_in_the_ledger(store):
         e = {x.result: x for x in ledger.entries(con, "d", 2011)}
     assert e["flags"].depends_on_years == (2010, 2011)
     assert e["chain:c"].scope == {"chain": "c"} and e["chain:c"].kind == "chain"
-    assert set(e["core"].tables) == {"va_flows", "va_in_exports", "export_va", "gross_exports"}
+    assert set(e["core"].tables) == {
+        "va_flows",
+        "va_in_exports_country",
+        "export_va",
+        "gross_exports",
+    }
 
 
 def test_replacing_a_table_removes_every_dependent_result(store, capsys):

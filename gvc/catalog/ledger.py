@@ -296,12 +296,16 @@ def _insert(
     table: str,
     dataset: str,
     year: int,
-    data: pa.Table | Path,
+    data: pa.Table | pa.RecordBatchReader | Path,
     scope: Mapping[str, Any],
 ) -> int:
-    """Append rows (an Arrow table or a Parquet file) to ``facts.<table>`` BY NAME, with
+    """Append rows (an Arrow table or stream, or a Parquet file) to ``facts.<table>`` BY NAME, with
     ``dataset``, ``year`` and the scope's constant columns added where the rows lack them."""
-    names = data.column_names if isinstance(data, pa.Table) else _parquet_columns(data)
+    arrow = isinstance(data, pa.Table | pa.RecordBatchReader)
+    if isinstance(data, pa.RecordBatchReader):
+        names = list(data.schema.names)
+    else:
+        names = data.column_names if isinstance(data, pa.Table) else _parquet_columns(data)
     schema, name = _qualified(table)
     if schema == "facts":
         consts = ["?::VARCHAR AS dataset", "?::SMALLINT AS year"]
@@ -312,7 +316,7 @@ def _insert(
         if col not in names:
             consts.append(f"? AS {col}")
             params.append(val)
-    if isinstance(data, pa.Table):
+    if arrow:
         con.register("_gvc_rows", data)
         src = "_gvc_rows"
     else:
@@ -320,12 +324,15 @@ def _insert(
     try:
         cols = ", ".join([*consts, *(f'"{c}"' for c in names)])
         sql = f"INSERT INTO {schema}.{name} BY NAME SELECT {cols} FROM {src}"
-        if not isinstance(data, pa.Table):
+        if not arrow:
             params.append(str(data))
-        run_sql(con, sql, params, obj=f"{schema}.{name}")
+        inserted = run_sql(con, sql, params, obj=f"{schema}.{name}").fetchall()
     finally:
-        if isinstance(data, pa.Table):
+        if arrow:
             unregister_quietly(con, "_gvc_rows")
+    if isinstance(data, pa.RecordBatchReader):
+        # a stream is read once: DuckDB's count of the rows it inserted
+        return int(inserted[0][0]) if inserted else 0
     if isinstance(data, pa.Table):
         return data.num_rows
     row = fetch_one(con, "SELECT count(*) FROM read_parquet(?)", [str(data)])
@@ -345,7 +352,7 @@ def write_result(
     *,
     result: str,
     kind: str,
-    tables: Mapping[str, pa.Table | Path],
+    tables: Mapping[str, pa.Table | pa.RecordBatchReader | Path],
     options: Mapping[str, Any],
     scope: Mapping[str, Any] | None = None,
     depends_on_years: Sequence[int] | None = None,

@@ -189,9 +189,10 @@ def insert_inputs(
     con: duckdb.DuckDBPyConnection,
     dataset: str,
     year: int,
-    facts: Mapping[str, pa.Table | Path],
+    facts: Mapping[str, pa.Table | pa.RecordBatchReader | Path],
 ) -> dict[str, int]:
-    """Append the input fact rows (``intermediate``, ``final_demand``, ``node_values``)."""
+    """Append the input fact rows (``intermediate``, ``final_demand``, ``node_values``): Arrow
+    tables, Arrow streams (loaded batch by batch) or Parquet files."""
     from gvc.catalog.ledger import _insert
 
     return {name: _insert(con, name, dataset, year, data, {}) for name, data in facts.items()}

@@ -57,12 +57,21 @@ BM_VARIANTS: tuple[tuple[Approach, Perspective], ...] = (
 
 
 def compute_wwz(d: Derived) -> dict[str, pa.Table]:
-    """WWZ 16 terms per (exporting node, importer); zero cells omitted."""
+    """WWZ 16 terms per (exporting node, importer); zero cells omitted.
+
+    Peak memory (``gvc run --steps wwz`` alone at EXIOBASE size, process RSS, measured with
+    ``benchmarks/bench_large.py``): about 7.4 dense n x n float64 matrices.
+    """
     return {"decomp_wwz": long_by_term(d.wwz, ("export_node", "importer_pos"))}
 
 
 def compute_kww(d: Derived) -> dict[str, pa.Table]:
-    """KWW 9 terms and groups per exporting country, aggregated from the shared WWZ result."""
+    """KWW 9 terms and groups per exporting country, aggregated from the shared WWZ result.
+
+    Peak memory (``gvc run --steps kww`` alone at EXIOBASE size, process RSS, measured with
+    ``benchmarks/bench_large.py``): about 7.4 dense n x n float64 matrices (it computes the
+    WWZ terms it aggregates).
+    """
     t = d.table
     terms = wwz_to_kww(d.wwz, t.G, t.N)
     return {"decomp_kww": long_by_term(terms, ("exporter_pos",), keep_zeros=True)}
@@ -80,6 +89,9 @@ def compute_bm(d: Derived) -> dict[str, pa.Table]:
     """Borin-Mancini, every variant of :data:`BM_VARIANTS`, per (exporting node, importer).
 
     Zero cells are omitted. The seven variants share the one global inverse ``d.B``.
+
+    Peak memory (``gvc run --steps bm`` alone at EXIOBASE size, process RSS, measured with
+    ``benchmarks/bench_large.py``): about 6.5 dense n x n float64 matrices.
     """
     t = d.table
     parts = []

@@ -7,7 +7,7 @@ from functools import cached_property
 import numpy as np
 
 from gvc.errors import NumericalError
-from gvc.kernels import blocks, leontief
+from gvc.kernels import backend, blocks, leontief
 from gvc.table import IOTable
 
 
@@ -26,12 +26,55 @@ class Derived:
         return leontief.input_coefficients(self.table.Z, self.table.x)
 
     @cached_property
-    def B(self) -> np.ndarray:
-        """Global Leontief inverse ``(I - A)^-1`` (one LU per table)."""
+    def lu(self) -> tuple[np.ndarray, np.ndarray]:
+        """LU factors of ``(I - A)^T`` (LAPACK ``getrf``, in place), for solves without B.
+
+        ``I - A`` is built straight from ``Z`` and ``x`` in the memory it is factorised in
+        (``A`` itself is not held for it): ``Z`` and one n x n array.
+        """
+        if "A" in self.__dict__:
+            M = -self.A
+            M[np.diag_indices(M.shape[0])] += 1.0
+        else:
+            M = leontief.input_coefficients(self.table.Z, self.table.x)
+            np.negative(M, out=M)
+            M[np.diag_indices(M.shape[0])] += 1.0
         try:
-            return leontief.leontief_inverse(self.A)
+            return leontief.lu_transposed(M)
         except NumericalError as exc:
             raise self._labelled(exc) from exc
+
+    @cached_property
+    def B(self) -> np.ndarray:
+        """Global Leontief inverse ``(I - A)^-1`` (one LU per table), from :attr:`lu`.
+
+        The LU factors are dropped once B exists (later solves multiply by B): peak ``Z``
+        and two n x n arrays.
+        """
+        try:
+            if backend.resolve() == "cupy" and "lu" not in self.__dict__:
+                # the inverse on the GPU ($GVC_BACKEND=cupy, gvc.kernels.backend)
+                coefficients = leontief.input_coefficients(self.table.Z, self.table.x)
+                return leontief.leontief_inverse(coefficients, overwrite_a=True, backend="cupy")
+            B = leontief.inverse_from_lu(self.lu)
+        except NumericalError as exc:
+            raise self._labelled(exc) from exc
+        del self.__dict__["lu"]
+        return B
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """``B rhs`` = ``(I - A)^-1 rhs``: by B when it is held, else by the LU factors
+        (``2 n^2 k`` flops for k columns instead of an inverse)."""
+        if "B" in self.__dict__:
+            return self.B @ rhs
+        return leontief.lu_solve_transposed(self.lu, rhs, trans=1)
+
+    def solve_left(self, lhs: np.ndarray) -> np.ndarray:
+        """``lhs B`` = ``lhs (I - A)^-1`` for a (k, n) ``lhs``: by B when it is held, else by
+        the LU factors."""
+        if "B" in self.__dict__:
+            return lhs @ self.B
+        return leontief.lu_solve_transposed(self.lu, np.ascontiguousarray(lhs.T), trans=0).T
 
     @cached_property
     def L(self) -> np.ndarray:

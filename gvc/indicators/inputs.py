@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from gvc.errors import SchemaError
+from gvc.errors import QueryError, SchemaError
 from gvc.store import fetch_arrow, fetch_one, run_sql
 from gvc.table import IOTable
 
@@ -38,9 +41,24 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
     fds = labels("fd_categories", "category")
     params = [dataset, year]
 
-    def rows(sql: str, obj: str) -> pa.Table:
-        return fetch_arrow(con, sql, params, obj=obj)
+    def rows(sql: str, obj: str) -> Iterator[pa.RecordBatch]:
+        # streamed, and each query read to its end before the next one runs on the connection:
+        # the dense arrays fill batch by batch, the cell list never exists whole
+        try:
+            rel = con.sql(sql, params=params)
+            # DuckDB 2 names the method to_arrow_reader; 1.x fetch_record_batch
+            reader = getattr(rel, "to_arrow_reader", None) or rel.fetch_record_batch
+            yield from reader(BATCH_ROWS)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0], sql=sql, obj=obj) from exc
 
+    nodes = fetch_arrow(
+        con,
+        "SELECT node, output, value_added FROM facts.node_values "
+        "WHERE dataset = ? AND year = ? ORDER BY node",
+        params,
+        obj="facts.node_values",
+    )
     facts = {
         "intermediate": rows(
             "SELECT row_node, col_node, value FROM facts.intermediate "
@@ -52,11 +70,7 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
             "WHERE dataset = ? AND year = ?",
             "facts.final_demand",
         ),
-        "node_values": rows(
-            "SELECT node, output, value_added FROM facts.node_values "
-            "WHERE dataset = ? AND year = ? ORDER BY node",
-            "facts.node_values",
-        ),
+        "node_values": nodes,
     }
     table = table_from_facts(countries, sectors, fds, facts)
     # for messages: a numerical error names the stored table and the file it came from
@@ -64,27 +78,44 @@ def read_iotable(con: duckdb.DuckDBPyConnection, dataset: str, year: int) -> IOT
     return table
 
 
+#: fact rows filled into the dense arrays at a time
+BATCH_ROWS = 1 << 20
+
+
+def _batches(data: Any) -> Iterator[pa.RecordBatch]:
+    if isinstance(data, pa.Table):
+        yield from data.to_batches(max_chunksize=BATCH_ROWS)
+    else:
+        yield from data
+
+
+def _np(batch: pa.RecordBatch, name: str) -> np.ndarray:
+    return batch.column(name).to_numpy(zero_copy_only=False)
+
+
 def table_from_facts(
     countries: tuple[str, ...],
     sectors: tuple[str, ...],
     fd_categories: tuple[str, ...],
-    facts: dict[str, pa.Table],
+    facts: Mapping[str, Any],
 ) -> IOTable:
     """Dense arrays from the input fact rows (``facts.*`` columns less ``dataset, year``).
 
     The one builder for ``gvc run`` (rows read from the store) and the pipeline workers (rows
-    just computed), so both compute from bit-identical arrays. ``node_values`` must be in node
-    order.
+    just computed), so both compute from bit-identical arrays. ``intermediate`` and
+    ``final_demand`` are Arrow tables or iterables of record batches (read in that order,
+    batch by batch); ``node_values`` must be a
+    table in node order. Peak memory: the dense arrays plus one batch.
     """
     G, N, F = len(countries), len(sectors), len(fd_categories)
     n = G * N
-    z = facts["intermediate"]
     Z = np.zeros((n, n))
-    Z[z["row_node"].to_numpy(), z["col_node"].to_numpy()] = z["value"].to_numpy()
-    y = facts["final_demand"]
+    for b in _batches(facts["intermediate"]):
+        Z[_np(b, "row_node"), _np(b, "col_node")] = _np(b, "value")
     Yd = np.zeros((n, G * F))
-    col = y["col_country_pos"].to_numpy().astype(np.int64) * F + y["category_pos"].to_numpy()
-    Yd[y["row_node"].to_numpy(), col] = y["value"].to_numpy()
+    for b in _batches(facts["final_demand"]):
+        col = _np(b, "col_country_pos").astype(np.int64) * F + _np(b, "category_pos")
+        Yd[_np(b, "row_node"), col] = _np(b, "value")
     nv = facts["node_values"]
     return IOTable(
         tuple(countries),

@@ -59,7 +59,11 @@ def _by_shape(res: dict[str, np.ndarray], shape: tuple[int, ...]) -> dict[str, n
 
 
 def compute_tiva(d: Derived) -> dict[str, pa.Table]:
-    """OECD TiVA core indicators from the shared inverse."""
+    """OECD TiVA core indicators from the shared inverse.
+
+    Peak memory (``gvc run --steps tiva`` alone at EXIOBASE size, process RSS, measured with
+    ``benchmarks/bench_large.py``): about 4.4 dense n x n float64 matrices.
+    """
     t = d.table
     res = tiva_indicators(t.Z, d.Y, t.x, t.va, t.G, t.N, B=d.B)
     # by name, not by shape: (G, N) is (G, G) when G == N, and (n, G) is (G, G) when N == 1
@@ -79,7 +83,11 @@ def compute_tiva(d: Derived) -> dict[str, pa.Table]:
 
 
 def compute_participation(d: Derived) -> dict[str, pa.Table]:
-    """Participation, position, production length, upstreamness, downstreamness."""
+    """Participation, position, production length, upstreamness, downstreamness.
+
+    Peak memory (``gvc run --steps participation`` alone at EXIOBASE size, process RSS,
+    measured with ``benchmarks/bench_large.py``): about 4.4 dense n x n float64 matrices.
+    """
     t = d.table
     node: dict[str, np.ndarray] = {}
     country: dict[str, np.ndarray] = {}

@@ -29,7 +29,16 @@ STEPS: dict[str, Step] = {
         "core",
         core.compute_core,
         core.FACTS_DDL,
-        "value-added flows (V B Y), value-added origin of exports (V B E-hat), gross exports",
+        "value-added flows (V B Y), value-added origin of exports by source country "
+        "(V_c B E-hat), gross exports",
+        options={"va_in_exports_grain": "source_country"},
+    ),
+    "va_in_exports_nodes": Step(
+        "va_in_exports_nodes",
+        core.compute_va_in_exports_nodes,
+        core.NODES_DDL,
+        "value-added origin of exports by source node x exporting node (V B E-hat; n x n rows: "
+        "opt-in)",
     ),
     "wwz": Step(
         "wwz",

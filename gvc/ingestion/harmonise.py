@@ -178,6 +178,12 @@ def harmonise(raw: RawTable, options: HarmoniseOptions | None = None) -> tuple[I
     if raw.dense is not None:
         # wide files: the reader's dense arrays, no long frame
         Z, Yd = _dense_blocks(raw, len(countries), N, F, src)
+    elif raw.arrow_cells is not None:
+        # the long layout: straight from Arrow into the dense arrays (bounded temporaries)
+        from gvc.readers.long import dense_from_cells
+
+        dense = dense_from_cells(raw.arrow_cells, countries, sectors, fds, src)
+        Z, Yd = dense.Z, dense.Y
     else:
         base = IOTable.from_long(
             raw.cells, countries, sectors, fds, x=np.zeros(0), va=np.zeros(0), source=src

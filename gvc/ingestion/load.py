@@ -69,37 +69,76 @@ def load_table(
         if old is not None:
             delete_table(con, dataset, year)
         ensure_dimensions(con, dataset, dimension_tables(table, names), str(provenance["source"]))
-        insert_inputs(con, dataset, year, input_fact_tables(table))
+        insert_inputs(con, dataset, year, input_fact_streams(table))
         insert_table_row(con, dataset, year, provenance, (table.G, table.N, table.F))
     log.info("%s %s: loaded %d x %d nodes", dataset, year, table.G, table.N)
     return "replaced" if old is not None else "loaded"
 
 
-def input_fact_tables(table: IOTable) -> dict[str, pa.Table]:
-    """The input fact rows of ``table``: ``facts.*`` columns less ``dataset, year``.
+#: rows of Z turned into fact rows at a time (bounded temporaries when streaming)
+ROW_BLOCK = 512
 
-    Non-zero ``Z`` cells (``intermediate``), non-zero final-demand cells (``final_demand``),
-    output and value added by node (``node_values``). Shared by :func:`load_table` and the
-    pipeline workers, so both store the same rows.
+
+def _nonzero_batches(M: np.ndarray, schema: pa.Schema, split: int | None):
+    """Record batches of the non-zero cells of ``M``, ``ROW_BLOCK`` rows at a time (int32 keys;
+    ``split``: the column index is split into ``col_country_pos, category_pos`` by it)."""
+    for r0 in range(0, M.shape[0], ROW_BLOCK):
+        block = M[r0 : r0 + ROW_BLOCK]
+        i, j = np.nonzero(block)
+        vals = block[i, j]
+        rows = (i + r0).astype(np.int32)
+        if split is None:
+            cols = [rows, j.astype(np.int32), vals]
+        else:
+            cols = [rows, (j // split).astype(np.int32), (j % split).astype(np.int32), vals]
+        yield pa.record_batch([pa.array(c) for c in cols], schema=schema)
+
+
+INTERMEDIATE_SCHEMA = pa.schema(
+    [("row_node", pa.int32()), ("col_node", pa.int32()), ("value", pa.float64())]
+)
+FINAL_DEMAND_SCHEMA = pa.schema(
+    [
+        ("row_node", pa.int32()),
+        ("col_country_pos", pa.int32()),
+        ("category_pos", pa.int32()),
+        ("value", pa.float64()),
+    ]
+)
+
+
+def input_fact_streams(table: IOTable) -> dict[str, pa.Table | pa.RecordBatchReader]:
+    """The input fact rows of ``table`` as Arrow streams: ``facts.*`` columns less
+    ``dataset, year``.
+
+    Non-zero ``Z`` cells (``intermediate``) and non-zero final-demand cells
+    (``final_demand``) as record-batch readers made ``ROW_BLOCK`` rows of the dense arrays at a
+    time, so loading them never holds the whole cell list (16 bytes a non-zero cell, twice a
+    dense matrix for a full ``Z``); output and value added by node (``node_values``) as a
+    table. Each reader can be consumed once.
     """
-    i, j = np.nonzero(table.Z)
-    inter = pa.table(
-        {"row_node": i.astype(np.int32), "col_node": j.astype(np.int32), "value": table.Z[i, j]}
-    )
-    i, c = np.nonzero(table.Y_detail)
-    final = pa.table(
-        {
-            "row_node": i.astype(np.int32),
-            "col_country_pos": (c // table.F).astype(np.int32),
-            "category_pos": (c % table.F).astype(np.int32),
-            "value": table.Y_detail[i, c],
-        }
-    )
-    nodes = pa.table(
-        {
-            "node": np.arange(table.n, dtype=np.int32),
-            "output": np.asarray(table.x, dtype=np.float64),
-            "value_added": np.asarray(table.va, dtype=np.float64),
-        }
-    )
-    return {"intermediate": inter, "final_demand": final, "node_values": nodes}
+    return {
+        "intermediate": pa.RecordBatchReader.from_batches(
+            INTERMEDIATE_SCHEMA, _nonzero_batches(table.Z, INTERMEDIATE_SCHEMA, None)
+        ),
+        "final_demand": pa.RecordBatchReader.from_batches(
+            FINAL_DEMAND_SCHEMA, _nonzero_batches(table.Y_detail, FINAL_DEMAND_SCHEMA, table.F)
+        ),
+        "node_values": pa.table(
+            {
+                "node": np.arange(table.n, dtype=np.int32),
+                "output": np.asarray(table.x, dtype=np.float64),
+                "value_added": np.asarray(table.va, dtype=np.float64),
+            }
+        ),
+    }
+
+
+def input_fact_tables(table: IOTable) -> dict[str, pa.Table]:
+    """The input fact rows of ``table`` as Arrow tables (:func:`input_fact_streams` read to
+    the end): shared by :func:`load_table` and the pipeline workers, so both store the same
+    rows."""
+    return {
+        name: data.read_all() if isinstance(data, pa.RecordBatchReader) else data
+        for name, data in input_fact_streams(table).items()
+    }

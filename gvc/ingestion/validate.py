@@ -51,6 +51,23 @@ def integer_allowance(n: int, G: int, F: int) -> float:
     return min(INTEGER_TABLE_ABS_TOL, 0.5 * (n + G * F + 1))
 
 
+def _whole_numbers(a: np.ndarray, factor: float, rows: int = 256) -> bool:
+    """Whether every value of ``a / factor`` is a whole number (to 1e-6 when ``factor`` is not
+    1), by blocks of rows: no temporary of the size of ``a``; stops at the first block that
+    is not."""
+    a2 = a.reshape(a.shape[0], -1) if a.ndim > 1 else a.reshape(-1, 1)
+    for r0 in range(0, a2.shape[0], rows):
+        block = a2[r0 : r0 + rows]
+        if factor == 1.0:
+            if not np.array_equal(block, np.round(block)):
+                return False
+        else:
+            scaled = block / factor
+            if np.abs(scaled - np.round(scaled)).max(initial=0.0) >= 1e-6:
+                return False
+    return True
+
+
 def validate(
     table: IOTable,
     source: str,
@@ -167,13 +184,7 @@ def validate(
         # whole numbers in the unit the file was published in (before the unit step scaled
         # them, e.g. thousand -> million): the allowance scales with the values
         factor = float(table.meta.get("unit_factor") or 1.0)
-        if factor == 1.0:
-            integral = all(np.array_equal(a, np.round(a)) for a in (Z, Yd, x))
-        else:
-            integral = all(
-                np.abs(a / factor - np.round(a / factor)).max(initial=0.0) < 1e-6
-                for a in (Z, Yd, x)
-            )
+        integral = all(_whole_numbers(a, factor) for a in (Z, Yd, x))
         abs_tol = integer_allowance(table.n, table.G, F) * factor if integral else 0.0
     tol = balance_tol * np.maximum(x, 1.0) + abs_tol
     over = np.abs(gap) > tol

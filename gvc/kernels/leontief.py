@@ -15,6 +15,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from gvc.errors import InputError, NumericalError
+from gvc.kernels import backend as _backend
 
 
 def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -84,18 +85,24 @@ def residual_value_added(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.asarray(x, dtype=np.float64) - Z.sum(axis=0)
 
 
-def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
+def leontief_inverse(
+    A: np.ndarray, *, check: bool = True, overwrite_a: bool = False, backend: str | None = None
+) -> np.ndarray:
     """Global Leontief inverse ``B = (I - A)^-1`` by LU factorisation (LAPACK ``gesv``).
 
     ``x = B y`` (Miller & Blair 2009, eq. 2.11): ``b_ij`` is the output of ``i`` needed for one
     unit of final demand for ``j``. Works in place on one copy of ``I - A`` and the identity:
-    peak memory is two n x n arrays besides ``A``.
+    peak memory is two n x n arrays besides ``A``, or ``A`` and one more with ``overwrite_a``.
 
     Parameters
     ----------
     A : (n, n) array of input coefficients.
     check : raise :class:`~gvc.errors.NumericalError` when ``I - A`` is singular, or when the
         inverse has materially negative entries (a non-productive table).
+    overwrite_a : build ``I - A`` in ``A``'s own memory (a C-contiguous float64 array the
+        caller no longer needs; it is destroyed): one n x n array less at peak.
+    backend : ``"numpy"`` (LAPACK here) or ``"cupy"`` (the inverse on a GPU,
+        :mod:`gvc.kernels.backend`); None: ``$GVC_BACKEND``, else numpy.
 
     Returns
     -------
@@ -111,19 +118,76 @@ def leontief_inverse(A: np.ndarray, *, check: bool = True) -> np.ndarray:
            [0., 1.]])
     """
     n = A.shape[0]
-    M = _identity_minus(A)
+    M = _identity_minus(A, overwrite=overwrite_a)
     scale = max(float(M.max()), -float(M.min()), 1.0)
+    if _backend.resolve(backend) == "cupy":
+        B = _backend.inverse(M, "cupy")
+        if not np.all(np.isfinite(B)):
+            raise NumericalError("I - A is singular (the GPU inverse has NaN or inf entries)")
+        if check:
+            check_productive(B)
+        return B
     # Solve (I - A)^T X = I in Fortran order: X^T = (I - A)^-1 comes out C-contiguous, and
     # M.T is already the Fortran layout of (I - A)^T, so LAPACK copies nothing.
     Mt = M.T
     eye = np.eye(n, order="F")
     (gesv,) = sla.get_lapack_funcs(("gesv",), (Mt,))
     lu, _piv, X, info = gesv(Mt, eye, overwrite_a=True, overwrite_b=True)
-    _check_pivots(np.diag(lu), scale, info, A)
+    _check_pivots(np.diag(lu), scale, info, np.asarray(A, dtype=np.float64).sum(axis=0))
     B = X.T
     if check:
         check_productive(B)
     return B
+
+
+def lu_transposed(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LU factors of ``M^T`` for a C-contiguous ``M = I - A``, in ``M``'s memory (destroyed).
+
+    ``M^T`` in Fortran order is ``M``'s own memory, so LAPACK ``getrf`` factorises it without
+    a copy. With :func:`inverse_from_lu` this is :func:`leontief_inverse` split in two, so
+    that solves with few right-hand sides (:func:`lu_solve_transposed`) need no inverse.
+
+    Raises
+    ------
+    NumericalError
+        NaN/inf entries or a singular ``I - A``.
+    """
+    if not np.all(np.isfinite(M)):
+        raise NumericalError("I - A has NaN or infinite entries")
+    scale = max(float(M.max()), -float(M.min()), 1.0)
+    colsum_A = 1.0 - M.sum(axis=0)  # M = I - A: kept to name a singular node (n numbers)
+    (getrf,) = sla.get_lapack_funcs(("getrf",), (M.T,))
+    lu, piv, info = getrf(M.T, overwrite_a=True)
+    _check_pivots(np.diag(lu), scale, info, colsum_A)
+    return lu, piv
+
+
+def inverse_from_lu(lu_piv: tuple[np.ndarray, np.ndarray], *, check: bool = True) -> np.ndarray:
+    """``B = (I - A)^-1`` from :func:`lu_transposed` (``getrs`` on the identity, as ``gesv``
+    does): one more n x n array; B comes out C-contiguous."""
+    lu, piv = lu_piv
+    n = lu.shape[0]
+    (getrs,) = sla.get_lapack_funcs(("getrs",), (lu,))
+    X, info = getrs(lu, piv, np.eye(n, order="F"), trans=0, overwrite_b=True)
+    if info != 0:  # pragma: no cover - only for invalid arguments
+        raise NumericalError(f"LAPACK getrs failed (info {info})")
+    B = X.T
+    if check:
+        check_productive(B)
+    return B
+
+
+def lu_solve_transposed(
+    lu_piv: tuple[np.ndarray, np.ndarray], rhs: np.ndarray, trans: int
+) -> np.ndarray:
+    """Solve with the factors of :func:`lu_transposed`: ``trans=1`` solves ``(I - A) X = rhs``
+    (``X = B rhs``), ``trans=0`` solves ``(I - A)^T X = rhs`` (``X^T = rhs^T B``)."""
+    lu, piv = lu_piv
+    (getrs,) = sla.get_lapack_funcs(("getrs",), (lu,))
+    X, info = getrs(lu, piv, np.asarray(rhs, dtype=np.float64), trans=trans)
+    if info != 0:  # pragma: no cover - only for invalid arguments
+        raise NumericalError(f"LAPACK getrs failed (info {info})")
+    return X
 
 
 def leontief_solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -152,12 +216,15 @@ def leontief_lu(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
     except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - lapack edge
         raise NumericalError(f"LU factorisation of I - A failed: {exc}") from exc
-    _check_pivots(np.diag(lu), scale, 0, A)
+    _check_pivots(np.diag(lu), scale, 0, np.asarray(A, dtype=np.float64).sum(axis=0))
     return lu, piv
 
 
-def _identity_minus(A: np.ndarray) -> np.ndarray:
-    M = -np.asarray(A, dtype=np.float64)
+def _identity_minus(A: np.ndarray, overwrite: bool = False) -> np.ndarray:
+    if overwrite and A.dtype == np.float64 and A.flags.c_contiguous and A.flags.writeable:
+        M = np.negative(A, out=A)
+    else:
+        M = -np.asarray(A, dtype=np.float64)
     if M.ndim != 2 or M.shape[0] != M.shape[1]:
         raise NumericalError(f"A must be square, got shape {M.shape}")
     if not np.all(np.isfinite(M)):
@@ -166,18 +233,21 @@ def _identity_minus(A: np.ndarray) -> np.ndarray:
     return M
 
 
-def _check_pivots(diag: np.ndarray, scale: float, info: int, A: np.ndarray) -> None:
+def _check_pivots(diag: np.ndarray, scale: float, info: int, colsum_A: np.ndarray) -> None:
+    """Raise on vanishing pivots, naming the node whose column sum of A (``colsum_A``) is 1
+    or more (:func:`singular_node`)."""
     n = diag.size
     bad = np.flatnonzero(np.abs(diag) <= scale * n * np.finfo(float).eps)
     if info > 0 and bad.size == 0:
         bad = np.array([info - 1])
     if bad.size:
-        node = singular_node(A)
+        cols = np.flatnonzero(colsum_A >= 1.0 - 1e-9)
+        node = int(cols[0]) if cols.size else None
         raise NumericalError(
             f"I - A is singular ({bad.size} of {n} pivots vanish): "
             + (
                 f"node {node} uses inputs worth its whole output (column sum of A "
-                f"{float(np.asarray(A)[:, node].sum()):.6g})"
+                f"{float(colsum_A[node]):.6g})"
                 if node is not None
                 else "a group of sectors uses its own whole output"
             ),

@@ -47,7 +47,7 @@ from gvc.readers._io import (
     separator_hint,
     year_from_name,
 )
-from gvc.readers.raw import RawTable
+from gvc.readers.raw import DenseBlocks, RawTable
 
 log = logging.getLogger(__name__)
 
@@ -301,20 +301,23 @@ def _year_unit(source: Path, y: int, in_columns: set[str], in_file: str | None) 
     return next(iter(stated.values()), None)
 
 
-def _to_cells(parts: list[pa.Table], f: Path) -> pd.DataFrame:
-    # dictionary-encode the labels: categoricals keep memory small and from_long fast
+def _to_cells(parts: list[pa.Table], f: Path) -> pa.Table:
+    """The cells of one year as one Arrow table: the four label columns dictionary-encoded
+    over one dictionary each (no per-cell strings), ``value`` float64. No pandas copy: the
+    dense arrays are filled from it batch by batch (:func:`dense_from_cells`)."""
     cols = {}
     for name in LONG_COLUMNS[:4]:
-        first = parts[0].column(name)
+        chunks = [c for t in parts for c in t.column(name).chunks]
+        types = {c.type for c in chunks}
         if (
-            len(parts) == 1
-            and pa.types.is_dictionary(first.type)
-            and pa.types.is_string(first.type.value_type)
+            len(types) == 1
+            and pa.types.is_dictionary(chunks[0].type)
+            and pa.types.is_string(chunks[0].type.value_type)
         ):
-            arr = first.unify_dictionaries()
+            arr = pa.chunked_array(chunks, chunks[0].type).unify_dictionaries()
         else:
             arr = pa.chunked_array(
-                [c for t in parts for c in t.column(name).cast(pa.string()).chunks], pa.string()
+                [c.cast(pa.string()) for c in chunks], pa.string()
             ).dictionary_encode()
         if arr.null_count:
             raise InputError(f"{f}: column {name} has empty cells")
@@ -322,10 +325,144 @@ def _to_cells(parts: list[pa.Table], f: Path) -> pd.DataFrame:
     value = pa.chunked_array(
         [c for t in parts for c in t.column("value").cast(pa.float64()).chunks], pa.float64()
     )
-    table = pa.table({**cols, "value": value})
-    cells = table.to_pandas()
-    cells["value"] = cells["value"].astype(np.float64)
-    return cells
+    return pa.table({**cols, "value": value})
+
+
+def _dictionary(arr: pa.ChunkedArray) -> pa.Array:
+    """The one dictionary of a unified dictionary-encoded column (empty for no chunks)."""
+    return arr.chunks[0].dictionary if arr.num_chunks else pa.array([], pa.string())
+
+
+def _appearance(arr: pa.ChunkedArray) -> list[str]:
+    """Distinct labels of a dictionary column in order of first appearance (hash based on the
+    integer indices; strings are touched once per label, not per cell)."""
+    indices = pa.chunked_array([c.indices for c in arr.chunks], arr.type.index_type)
+    first = pc.unique(indices)  # order of first appearance
+    return [str(v) for v in _dictionary(arr).take(first).to_pylist()]
+
+
+#: cells filled into the dense arrays at a time (bounded temporaries: ~8 int64 arrays of it)
+BATCH_ROWS = 1 << 22
+
+
+def dense_from_cells(
+    cells: pa.Table,
+    countries: list[str] | tuple[str, ...],
+    sectors: list[str] | tuple[str, ...],
+    fd_categories: list[str] | tuple[str, ...],
+    source: str = "table",
+) -> DenseBlocks:
+    """Fill the dense ``Z`` (n x n) and ``Y`` (n x G F) from long cells, batch by batch.
+
+    ``cells`` has dictionary-encoded ``row_country, row_sector, col_country, col_item`` (one
+    dictionary per column) and float64 ``value``; ``col_item`` is a sector (intermediate use)
+    or a final-demand category. Missing cells are zero. The same checks and messages as
+    :meth:`gvc.table.IOTable.from_long`, without its per-cell frame or a sort of every index:
+    labels are looked up once per distinct label, duplicates are found by a one-byte mark per
+    cell (1/8 of a dense matrix) whose count must grow by the batch size.
+
+    Peak memory: ``Z`` and ``Y`` themselves, the marks (1/8 n x n) and one batch of
+    :data:`BATCH_ROWS` cells, besides ``cells``.
+
+    Raises
+    ------
+    InputError
+        unknown labels, duplicate cells, NaN or infinite values (one line naming the cell).
+    """
+    countries, sectors, fds = tuple(countries), tuple(sectors), tuple(fd_categories)
+    G, N, F = len(countries), len(sectors), len(fds)
+    n = G * N
+    items = sectors + fds
+
+    def lookup(name: str, labels: tuple[str, ...], what: str | None = None) -> np.ndarray:
+        index = pd.Index(list(labels), dtype=object)
+        if not index.is_unique:
+            dup = index[index.duplicated()][0]
+            raise InputError(f"{source}: label {dup!r} is listed twice for {name}")
+        dictionary = [str(v) for v in _dictionary(cells.column(name)).to_pylist()]
+        pos = index.get_indexer(np.asarray(dictionary, dtype=object))
+        # a label of the dictionary that no cell uses does no harm: check the used ones only
+        used = _appearance(cells.column(name))
+        bad = [u for u in used if u not in set(labels)]
+        if bad:
+            if what is not None:
+                raise InputError(f"{source}: {name} {bad[0]!r} {what}")
+            raise InputError(f"{source}: unknown {name} label {bad[0]!r}")
+        return pos.astype(np.int64)
+
+    luts = {
+        "row_country": lookup("row_country", countries),
+        "row_sector": lookup("row_sector", sectors),
+        "col_country": lookup("col_country", countries),
+        "col_item": lookup("col_item", items, "is neither a sector nor a final-demand category"),
+    }
+    Z = np.zeros((n, n))
+    Yd = np.zeros((n, G * F))
+    z_flat, y_flat = Z.reshape(-1), Yd.reshape(-1)
+    seen_z = np.zeros(n * n, dtype=bool)
+    seen_y = np.zeros(n * G * F, dtype=bool)
+    count_z = count_y = 0
+    for batch in cells.to_batches(max_chunksize=BATCH_ROWS):
+        rc, rs, cc, ci = (
+            luts[c][batch.column(c).indices.to_numpy(zero_copy_only=False)]
+            for c in LONG_COLUMNS[:4]
+        )
+        val = batch.column("value").to_numpy(zero_copy_only=False)
+        if not np.all(np.isfinite(val)):
+            k = int(np.flatnonzero(~np.isfinite(val))[0])
+            raise InputError(
+                f"{source}: value is NaN or infinite at row_country={countries[rc[k]]}, "
+                f"row_sector={sectors[rs[k]]}, col_country={countries[cc[k]]}, "
+                f"col_item={items[ci[k]]}"
+            )
+        row = rc * N + rs
+        is_z = ci < N
+        flat_z = row[is_z] * n + (cc[is_z] * N + ci[is_z])
+        flat_y = row[~is_z] * (G * F) + (cc[~is_z] * F + (ci[~is_z] - N))
+        z_flat[flat_z] = val[is_z]
+        y_flat[flat_y] = val[~is_z]
+        seen_z[flat_z] = True
+        seen_y[flat_y] = True
+        count_z += flat_z.size
+        count_y += flat_y.size
+        for seen, count, flat, what in (
+            (seen_z, count_z, flat_z, "intermediate"),
+            (seen_y, count_y, flat_y, "final-demand"),
+        ):
+            if flat.size and np.count_nonzero(seen) != count:
+                _raise_duplicate(cells, luts, flat, what, countries, sectors, fds, source)
+    return DenseBlocks(Z, Yd)
+
+
+def _raise_duplicate(cells, luts, flat, what, countries, sectors, fds, source) -> None:
+    """Name a duplicate cell (error path only: sorts the flat indices of every cell)."""
+    G, N, F = len(countries), len(sectors), len(fds)
+    n = G * N
+    parts = []
+    for batch in cells.to_batches(max_chunksize=BATCH_ROWS):
+        rc, rs, cc, ci = (
+            luts[c][batch.column(c).indices.to_numpy(zero_copy_only=False)]
+            for c in LONG_COLUMNS[:4]
+        )
+        is_z = (ci < N) if what == "intermediate" else (ci >= N)
+        row = rc * N + rs
+        if what == "intermediate":
+            parts.append(row[is_z] * n + cc[is_z] * N + ci[is_z])
+        else:
+            parts.append(row[is_z] * (G * F) + cc[is_z] * F + (ci[is_z] - N))
+    srt = np.sort(np.concatenate(parts))
+    same = srt[1:] == srt[:-1]
+    d = int(srt[1:][same][0])
+    width = n if what == "intermediate" else G * F
+    r, c = divmod(d, width)
+    col = (
+        f"{countries[c // N]}/{sectors[c % N]}"
+        if what == "intermediate"
+        else f"{countries[c // F]}/{fds[c % F]}"
+    )
+    raise InputError(
+        f"{source}: duplicate {what} cell at row {countries[r // N]}/{sectors[r % N]}, column {col}"
+    )
 
 
 def _inputs_for_year(inputs: pd.DataFrame | None, y: int) -> pd.DataFrame:
@@ -345,14 +482,14 @@ def _inputs_for_year(inputs: pd.DataFrame | None, y: int) -> pd.DataFrame:
 
 def _raw(
     source: Path,
-    cells: pd.DataFrame,
+    cells: pa.Table,
     inputs: pd.DataFrame,
     sectors: list[str] | None,
     y: int,
     notes: list[str],
 ) -> RawTable:
-    countries = _first_appearance(cells["row_country"])
-    col_countries = _first_appearance(cells["col_country"])
+    countries = _appearance(cells.column("row_country"))
+    col_countries = _appearance(cells.column("col_country"))
     # a closed inter-country table has every country on both sides; a label on one side only
     # is a typo or a truncated file, not a new country
     only_rows = [c for c in countries if c not in set(col_countries)]
@@ -368,8 +505,8 @@ def _raw(
         sectors = _first_appearance(inputs["sector"])
         notes.append("sector order from the output/inputs file")
     if sectors is None:
-        sectors = _first_appearance(cells["row_sector"])
-        used = set(_first_appearance(cells["col_item"]))
+        sectors = _appearance(cells.column("row_sector"))
+        used = set(_appearance(cells.column("col_item")))
         never_bought = [k for k in sectors if k not in used]
         if never_bought:
             # real tables have such rows (WIOD 2013 c35, private households): note, not error
@@ -377,14 +514,14 @@ def _raw(
                 f"sectors that sell but never buy intermediate inputs: {never_bought[:10]}"
             )
     sec = set(sectors)
-    fds = [c for c in _first_appearance(cells["col_item"]) if c not in sec]
+    fds = [c for c in _appearance(cells.column("col_item")) if c not in sec]
     folded = {" ".join(k.split()).casefold(): k for k in sectors}
     for f in fds:
         twin = folded.get(" ".join(f.split()).casefold())
         if twin is not None:
             # a sector code typed with another case or blanks would become a final-demand
             # category of its own and silently move intermediate use into final demand
-            at = cells.loc[cells["col_item"] == f].iloc[0]
+            at = cells.filter(pc.equal(cells.column("col_item"), f)).slice(0, 1).to_pylist()[0]
             raise InputError(
                 f"{source} ({y}): col_item {f!r} (row {at['row_country']}/{at['row_sector']}, "
                 f"col_country {at['col_country']}) is not a sector code but matches sector "
@@ -398,9 +535,10 @@ def _raw(
     items = set(inputs["item"]) if len(inputs) else set()
     output_item = next((i for i in OUTPUT_ITEMS if i in items), None)
     va_item = next((i for i in VA_ITEMS if i in items), None)
-    log.debug("read long table %s year %d: %d cells", source, y, len(cells))
+    log.debug("read long table %s year %d: %d cells", source, y, cells.num_rows)
     return RawTable(
-        cells=cells,
+        cells=None,
+        arrow_cells=cells,
         inputs=inputs,
         countries=countries,
         sectors=list(sectors),

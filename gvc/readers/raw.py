@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 @dataclass
@@ -58,6 +59,9 @@ class RawTable:
         when the file has no such row.
     notes : reader remarks worth recording as provenance (renames it saw, e.g. TOTAL -> OUT).
     dense : :class:`DenseBlocks` for wide layouts, None for long ones.
+    arrow_cells : the long layout's cells as Arrow (dictionary-encoded labels, float64
+        ``value``); harmonisation fills the dense arrays from it batch by batch
+        (:func:`gvc.readers.long.dense_from_cells`) and never builds :attr:`cells`.
     """
 
     def __init__(
@@ -77,10 +81,12 @@ class RawTable:
         notes: list[str] | None = None,
         *,
         dense: DenseBlocks | None = None,
+        arrow_cells: pa.Table | None = None,
     ) -> None:
-        if cells is None and dense is None:
+        if cells is None and dense is None and arrow_cells is None:
             raise ValueError("RawTable needs cells or dense blocks")
         self._cells = cells
+        self.arrow_cells = arrow_cells
         self.inputs = inputs
         self.countries = countries
         self.sectors = sectors
@@ -97,6 +103,8 @@ class RawTable:
 
     @property
     def cells(self) -> pd.DataFrame:
+        if self._cells is None and self.arrow_cells is not None:
+            self._cells = self.arrow_cells.to_pandas()
         if self._cells is None:
             self._cells = _cells_from_dense(self)
         return self._cells

@@ -256,6 +256,15 @@ def _va_flows(ctx: Ctx) -> None:
 @checks("va_in_exports")
 def _va_in_exports(ctx: Ctx) -> None:
     for _, (df, r) in per_year(ctx, "va_in_exports").items():
+        idx = (ctx.cpos(df["source_country"]), ctx.node(df, "exporter", "export_sector"))
+        # V_c B E-hat: the node-by-node V B E-hat summed over each country's source sectors
+        by_country = r.VBE.reshape(r.G, r.n // r.G, r.n).sum(axis=1)
+        close(grid((r.G, r.n), idx, df["value"]), by_country, "V_c B E-hat")
+
+
+@checks("va_in_exports_nodes")
+def _va_in_exports_nodes(ctx: Ctx) -> None:
+    for _, (df, r) in per_year(ctx, "va_in_exports_nodes").items():
         idx = (
             ctx.node(df, "source_country", "source_sector"),
             ctx.node(df, "exporter", "export_sector"),

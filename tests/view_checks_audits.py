@@ -51,13 +51,13 @@ TAMPER = [
     f"DELETE FROM facts.va_flows WHERE {_W} AND year = 2008 AND origin_node = 2",
     # value added in exports: 2008 relabelled non-residual (one-sided check), 2009 residual
     f"UPDATE tables SET value_added_definition = 'file row (test)' WHERE {_W} AND year = 2008",
-    f"UPDATE facts.va_in_exports SET value = value + {D} "
-    f"WHERE {_W} AND year = 2008 AND source_node = 3 AND export_node = 9",
-    f"UPDATE facts.va_in_exports SET value = value - {D} "
-    f"WHERE {_W} AND year = 2008 AND source_node = 3 AND export_node = 10",
-    f"UPDATE facts.va_in_exports SET value = value - {D} "
-    f"WHERE {_W} AND year = 2009 AND source_node = 3 AND export_node = 9",
-    f"DELETE FROM facts.va_in_exports WHERE {_W} AND year = 2009 AND export_node = 11",
+    f"UPDATE facts.va_in_exports_country SET value = value + {D} "
+    f"WHERE {_W} AND year = 2008 AND source_country_pos = 1 AND export_node = 9",
+    f"UPDATE facts.va_in_exports_country SET value = value - {D} "
+    f"WHERE {_W} AND year = 2008 AND source_country_pos = 1 AND export_node = 10",
+    f"UPDATE facts.va_in_exports_country SET value = value - {D} "
+    f"WHERE {_W} AND year = 2009 AND source_country_pos = 1 AND export_node = 9",
+    f"DELETE FROM facts.va_in_exports_country WHERE {_W} AND year = 2009 AND export_node = 11",
     # WWZ to DEU, 2009: both sums off; the total only; the final-goods terms only
     f"UPDATE facts.decomp_wwz SET value = value + {D} WHERE {_W} AND year = 2009 "
     "AND export_node = 12 AND importer_pos = 1 AND term = 'DVA_FIN'",
@@ -225,11 +225,11 @@ def expected_va_flows(con) -> pd.DataFrame:
 
 def expected_va_in_exports(con) -> pd.DataFrame:
     keys = ["year", "export_node"]
-    s = _facts(con, "facts.va_in_exports").groupby(keys, as_index=False)["value"].sum()
+    s = _facts(con, "facts.va_in_exports_country").groupby(keys, as_index=False)["value"].sum()
     g = _gross(con).groupby(keys, as_index=False)["total"].sum()
     t = _facts(con, "tables")[["year", "value_added_definition"]]
     q = g.merge(t, on="year")
-    q = q[q["year"].isin(_years_with(con, "va_in_exports"))]
+    q = q[q["year"].isin(_years_with(con, "va_in_exports_country"))]
     q = q.merge(s, on=keys, how="left").fillna({"value": 0.0})
     q = q.rename(columns={"total": "gross_exports", "value": "sources"})
     diff = q["sources"] - q["gross_exports"]

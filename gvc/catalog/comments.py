@@ -104,6 +104,10 @@ COLUMN_COMMENTS = {
     "dest_country_pos (V B Y), table units",
     "facts.va_in_exports.value": "value added of source_node in the gross exports of "
     "export_node (V B E-hat), table units",
+    "facts.va_in_exports_country.source_country_pos": "position of the country where the "
+    "value added was created (countries.position)",
+    "facts.va_in_exports_country.value": "value added of source_country_pos in the gross "
+    "exports of export_node (V_c B E-hat, TiVA EXGR_BSCI), table units",
     "facts.final_output_va.value": "value added of origin_country_pos in the final output of "
     "node, table units",
     "facts.final_output_va_nodes.value": "value added of origin_node in the final output of "

@@ -155,7 +155,7 @@ def _watch_parent(parent: int) -> None:
 class ProcessExecutor:
     """``ProcessPoolExecutor(N)`` with the ``spawn`` start method (the driver holds DuckDB
     threads; forking them is unsafe). Workers end when the driver dies
-    (:func:`_watch_parent`); :meth:`close` with ``abort`` kills them at once (SIGTERM or
+    (``_watch_parent``); :meth:`close` with ``abort`` kills them at once (SIGTERM or
     Ctrl-C of the driver)."""
 
     def __init__(self, workers: int):

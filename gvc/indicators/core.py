@@ -171,7 +171,8 @@ def va_in_exports_detail(
     SchemaError
         no such table, or ``exporter`` / ``export_sector`` is not one of its labels.
 
-    Peak memory: ``Z``, ``A`` and the LU factors (three n x n matrices) plus an (n, k) array for k exporting nodes.
+    Peak memory: ``Z``, ``A`` and the LU factors (three n x n matrices) plus an (n, k) array
+    for k exporting nodes.
     """
     from gvc.errors import SchemaError
     from gvc.indicators.inputs import read_iotable

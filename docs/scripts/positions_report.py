@@ -20,11 +20,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from test_positions_wiod import LARGE, MEASURE, _truncation_shift  # noqa: E402
+
 import gvc  # noqa: E402
+from gvc.catalog import open_store  # noqa: E402
 from gvc.indicators.inputs import read_iotable  # noqa: E402
 from gvc.kernels.positions import country_position_measures  # noqa: E402
-from gvc.catalog import open_store  # noqa: E402
-from test_positions_wiod import LARGE, MEASURE, _truncation_shift  # noqa: E402
 
 PUBLISHED = ROOT / "tests" / "reference" / "published"
 YEARS = (1995, 2008, 2011)

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from gvc.errors import InputError
-from gvc.readers.raw import DenseBlocks, RawTable
+from gvc.readers.raw import DenseBlocks, RawTable, node_items
 from gvc.units import parse_unit
 
 log = logging.getLogger(__name__)
@@ -232,19 +232,10 @@ def read_adb(path: str | Path, year: int | None = None) -> list[RawTable]:
         notes.append(f"{blanks} empty cells (a single space or nothing) read as 0")
     if footnote:
         notes.append(f"footnote row: {footnote[:80]}")
-    node_c = np.repeat(np.asarray(countries, dtype=object), N)
-    node_s = np.tile(np.asarray(sectors, dtype=object), G)
     items = dict(bottom)
     if total_col is not None:
         items["TOTAL"] = total
-    inputs = pd.DataFrame(
-        {
-            "country": np.tile(node_c, len(items)),
-            "sector": np.tile(node_s, len(items)),
-            "item": np.repeat(np.asarray(list(items), dtype=object), n),
-            "value": np.concatenate(list(items.values())) if items else np.zeros(0),
-        }
-    )
+    inputs = node_items(countries, sectors, items)
     log.debug("read ADB MRIO %s year %d (%s)", p, y, edition)
     return [
         RawTable(

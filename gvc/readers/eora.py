@@ -43,7 +43,7 @@ import pandas as pd
 from gvc.errors import InputError
 from gvc.readers._dense import Source, stream_matrix
 from gvc.readers._files import Container
-from gvc.readers.raw import DenseBlocks, RawTable
+from gvc.readers.raw import DenseBlocks, RawTable, node_items
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +188,6 @@ def read_eora26(path: str | Path, year: int | None = None) -> list[RawTable]:
         what=f"Eora26 VA ({len(lab_va)} rows as labels_VA.txt)",
     )
 
-    node_c = np.repeat(np.asarray(countries, dtype=object), N)
-    node_s = np.tile(np.asarray(sectors, dtype=object), G)
     items = {name: VA[k, grid_rows] for k, name in enumerate(va_names)}
     if disc is not None:
         items["discrepancy_sales"] = disc_sales
@@ -206,14 +204,7 @@ def read_eora26(path: str | Path, year: int | None = None) -> list[RawTable]:
             f"{VA[:, disc].sum():.6g} of primary inputs (USD thousand); kept as inputs items "
             "discrepancy_*; output is Z 1 + Y 1 without them"
         )
-    inputs = pd.DataFrame(
-        {
-            "country": np.tile(node_c, len(items)),
-            "sector": np.tile(node_s, len(items)),
-            "item": np.repeat(np.asarray(list(items), dtype=object), n),
-            "value": np.concatenate(list(items.values())) if items else np.zeros(0),
-        }
-    )
+    inputs = node_items(countries, sectors, items)
     log.debug("read Eora26 %s year %d (%s)", p, y, price)
     return [
         RawTable(

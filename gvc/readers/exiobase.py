@@ -37,7 +37,7 @@ import pandas as pd
 from gvc.errors import InputError
 from gvc.readers._dense import Source, stream_matrix
 from gvc.readers._files import Container
-from gvc.readers.raw import DenseBlocks, RawTable
+from gvc.readers.raw import DenseBlocks, RawTable, node_items
 
 log = logging.getLogger(__name__)
 
@@ -156,16 +156,7 @@ def read_exiobase3(path: str | Path, year: int | None = None) -> list[RawTable]:
     unit = _unit(box, root, notes)
     if any(len(c) == 3 for c in countries):
         notes.append("three-letter region codes (3.4 ixi archives): kept as they are")
-    node_c = np.repeat(np.asarray(countries, dtype=object), N)
-    node_s = np.tile(np.asarray(sectors, dtype=object), G)
-    inputs = pd.DataFrame(
-        {
-            "country": np.tile(node_c, len(items)),
-            "sector": np.tile(node_s, len(items)),
-            "item": np.repeat(np.asarray(list(items), dtype=object), n),
-            "value": np.concatenate(list(items.values())) if items else np.zeros(0),
-        }
-    )
+    inputs = node_items(countries, sectors, items)
     log.debug("read EXIOBASE %s year %d (%s)", p, y, edition)
     return [
         RawTable(

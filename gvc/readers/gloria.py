@@ -42,7 +42,7 @@ import pandas as pd
 from gvc.errors import InputError
 from gvc.readers._dense import Source, stream_matrix
 from gvc.readers._files import Container
-from gvc.readers.raw import DenseBlocks, RawTable
+from gvc.readers.raw import DenseBlocks, RawTable, node_items
 
 log = logging.getLogger(__name__)
 
@@ -244,18 +244,9 @@ def read_gloria(path: str | Path, year: int | None = None) -> list[RawTable]:
     if empty:
         notes.append(f"empty regions kept (zero output): {', '.join(empty)}")
 
-    node_c = np.repeat(np.asarray(countries, dtype=object), N)
-    node_s = np.tile(np.asarray(sectors, dtype=object), G)
     items = {name: va[k] for k, name in enumerate(va_names)}
     items["industry_output"] = g
-    inputs = pd.DataFrame(
-        {
-            "country": np.tile(node_c, len(items)),
-            "sector": np.tile(node_s, len(items)),
-            "item": np.repeat(np.asarray(list(items), dtype=object), n),
-            "value": np.concatenate(list(items.values())),
-        }
-    )
+    inputs = node_items(countries, sectors, items)
     log.debug("read GLORIA %s year %d release %s", mrio, y, rel)
     return [
         RawTable(

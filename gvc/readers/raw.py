@@ -121,6 +121,28 @@ class RawTable:
         )
 
 
+def node_items(
+    countries: list[str], sectors: list[str], items: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """The ``inputs`` frame (``country, sector, item, value``) of per-node rows such as value
+    added or output: ``items`` maps each item code to its n values in node order.
+
+    >>> node_items(["A", "B"], ["s"], {"VA": np.array([1.0, 2.0])}).values.tolist()
+    [['A', 's', 'VA', 1.0], ['B', 's', 'VA', 2.0]]
+    """
+    n = len(countries) * len(sectors)
+    node_c = np.repeat(np.asarray(countries, dtype=object), len(sectors))
+    node_s = np.tile(np.asarray(sectors, dtype=object), len(countries))
+    return pd.DataFrame(
+        {
+            "country": np.tile(node_c, len(items)),
+            "sector": np.tile(node_s, len(items)),
+            "item": np.repeat(np.asarray(list(items), dtype=object), n),
+            "value": np.concatenate(list(items.values())) if items else np.zeros(0),
+        }
+    )
+
+
 def _cells_from_dense(raw: RawTable) -> pd.DataFrame:
     from gvc.readers._io import long_frame
 

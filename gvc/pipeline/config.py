@@ -229,24 +229,35 @@ def load_config(path: str | os.PathLike) -> PipelineConfig:
     )
 
 
-def _chains(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
-    """The ``[[chain]]`` entries as definition dicts (paths resolved), checked for keys and
-    value types; codes are checked against each dataset's labels when a unit computes them."""
+def _named_entries(
+    p: Path, raw: Any, section: str, keys: set[str], kind: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(where, name, entry)`` of each ``[[section]]`` entry: entries must be tables with only
+    ``keys`` and a unique, path-safe ``name``."""
     if not isinstance(raw, list):
-        raise InputError(f"{p}: [[chain]] entries must be tables")
-    out: dict[str, dict[str, Any]] = {}
+        raise InputError(f"{p}: [[{section}]] entries must be tables")
+    out: list[tuple[str, str, dict[str, Any]]] = []
     for k, c in enumerate(raw, 1):
-        where = f"[[chain]] #{k}"
+        where = f"[[{section}]] #{k}"
         if not isinstance(c, dict):
             raise InputError(f"{p}: {where} must be a table")
-        _no_unknown(p, where, c, _CHAIN_KEYS)
+        _no_unknown(p, where, c, keys)
         name = c.get("name")
         if not isinstance(name, str) or not DATASET_NAME.match(name):
             raise InputError(
                 f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
             )
-        if name in out:
-            raise InputError(f"{p}: {where}: chain {name!r} is defined twice")
+        if any(name == seen for _, seen, _ in out):
+            raise InputError(f"{p}: {where}: {kind} {name!r} is defined twice")
+        out.append((where, name, c))
+    return out
+
+
+def _chains(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
+    """The ``[[chain]]`` entries as definition dicts (paths resolved), checked for keys and
+    value types; codes are checked against each dataset's labels when a unit computes them."""
+    out: dict[str, dict[str, Any]] = {}
+    for where, name, c in _named_entries(p, raw, "chain", _CHAIN_KEYS, "chain"):
         for key in ("producers_countries", "producers_sectors", "destinations"):
             v = c.get(key)
             if v is not None and (
@@ -272,21 +283,8 @@ def _groups(p: Path, base: Path, raw: Any) -> tuple[dict[str, Any], ...]:
     from gvc.groups.concordance import load
     from gvc.groups.steps import canonical
 
-    if not isinstance(raw, list):
-        raise InputError(f"{p}: [[group]] entries must be tables")
     out: dict[str, dict[str, Any]] = {}
-    for k, g in enumerate(raw, 1):
-        where = f"[[group]] #{k}"
-        if not isinstance(g, dict):
-            raise InputError(f"{p}: {where} must be a table")
-        _no_unknown(p, where, g, _GROUP_KEYS)
-        name = g.get("name")
-        if not isinstance(name, str) or not DATASET_NAME.match(name):
-            raise InputError(
-                f"{p}: {where}: name is required: letters, digits, '_', '.', '-' (got {name!r})"
-            )
-        if name in out:
-            raise InputError(f"{p}: {where}: grouping {name!r} is defined twice")
+    for where, name, g in _named_entries(p, raw, "group", _GROUP_KEYS, "grouping"):
         if ("concordance" in g) == ("groups" in g):
             raise InputError(f"{p}: {where}: give concordance or groups (one of them)")
         if "groups" in g:
